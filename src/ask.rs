@@ -1,0 +1,77 @@
+//! The questions a tenant answers about one record: [`can`](Tenant::can),
+//! [`check`](Tenant::check) and [`permitted`](Tenant::permitted).
+
+use crate::directory::Tenant;
+use crate::error::Error;
+use crate::eval::Subject;
+use crate::explain::{Decision, Ids};
+use crate::json::Json;
+
+/// A record's `id` as text, if it has one (numbers are printed as JSON numbers).
+pub fn id_text(rec: &Json) -> Option<String> {
+    match rec.get("id")? {
+        Json::Str(s) => Some(s.clone()),
+        Json::Num(n) => Some(crate::batch::number_key(*n)),
+        _ => None,
+    }
+}
+
+impl Tenant {
+    /// Resolves the user, the record and the action of a question.
+    pub fn question(
+        &self,
+        user: &str,
+        action: &str,
+        rec: &Json,
+    ) -> Result<(Option<u32>, u16, Subject), Error> {
+        let subject = self.resolve(rec, "")?;
+        let action = self.action_index(action, &subject)?;
+        Ok((self.user_index(user), action, subject))
+    }
+
+    /// May `user` do `action` on `rec`? The hot path: no explanation is built.
+    pub fn can(&self, user: &str, action: &str, rec: &Json) -> Result<bool, Error> {
+        let (u, a, s) = self.question(user, action, rec)?;
+        Ok(self.allows(u, a, &s))
+    }
+
+    /// The decision with its reason, rule and upgrade hint.
+    pub fn check(&self, user: &str, action: &str, rec: &Json) -> Result<Decision, Error> {
+        let (u, a, s) = self.question(user, action, rec)?;
+        let record = id_text(rec);
+        let parent = rec.get("parent").and_then(id_text);
+        let ids = Ids {
+            user,
+            record: record.as_deref(),
+            parent: parent.as_deref(),
+        };
+        Ok(self.decision(self.verdict(u, a, &s), a, &s, ids))
+    }
+
+    /// The actions `user` may do on `rec`, sorted: record actions for a record, every action
+    /// (type-level ones exactly, record ones on "some record") for a type-level `{type}`.
+    pub fn permitted(&self, user: &str, rec: &Json) -> Result<Vec<String>, Error> {
+        let subject = self.resolve(rec, "")?;
+        Ok(self.permitted_resolved(self.user_index(user), &subject))
+    }
+
+    /// [`permitted`](Tenant::permitted) on a resolved subject.
+    pub fn permitted_resolved(&self, user: Option<u32>, subject: &Subject) -> Vec<String> {
+        let e = &self.engine;
+        let ty = subject.child.unwrap_or(subject.facts.ty);
+        let Some(t) = e.types.get(ty as usize) else {
+            return Vec::new();
+        };
+        let record_level = !subject.facts.type_level;
+        let mut out: Vec<String> = t
+            .kind
+            .iter()
+            .enumerate()
+            .filter(|(_, &k)| k == 1 || (k == 2 && !record_level))
+            .filter(|(a, _)| self.allows(user, *a as u16, subject))
+            .filter_map(|(a, _)| e.actions.get(a).cloned())
+            .collect();
+        out.sort();
+        out
+    }
+}

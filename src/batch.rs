@@ -1,0 +1,244 @@
+//! Questions over many records: [`filter`](Tenant::filter), [`total`](Tenant::total) and
+//! [`bulk`](Tenant::bulk). The user and the action are resolved once per call; each record
+//! then costs one resolution and one evaluation.
+
+use crate::ask::id_text;
+use crate::directory::Tenant;
+use crate::error::{join, Error};
+use crate::eval::Subject;
+use crate::explain::Ids;
+use crate::json::Json;
+use crate::limits;
+use serde::Serialize;
+
+/// Sums over the records a user may view.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Total {
+    pub total: f64,
+    pub count: u64,
+    /// Per value of the `groupBy` field (as `String(value)`), in first-seen order.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "groups_as_object"
+    )]
+    pub groups: Option<Vec<(String, Group)>>,
+}
+
+/// One group of a [`Total`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+pub struct Group {
+    pub total: f64,
+    pub count: u64,
+}
+
+fn groups_as_object<S: serde::Serializer>(
+    g: &Option<Vec<(String, Group)>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let list = g.as_deref().unwrap_or(&[]);
+    let mut map = s.serialize_map(Some(list.len()))?;
+    for (k, v) in list {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+/// A refused record of a bulk action.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refusal {
+    /// Index of the record in the input.
+    #[serde(skip)]
+    pub index: usize,
+    pub id: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The outcome of a bulk action: which records may go ahead, which may not and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Bulk {
+    /// Ids of the allowed records, in input order.
+    pub allowed: Vec<String>,
+    /// Refused records with their reasons, in input order.
+    pub denied: Vec<Refusal>,
+    /// Indices of the allowed records.
+    #[serde(skip)]
+    pub allowed_index: Vec<usize>,
+}
+
+/// A number as JavaScript's `String(n)` prints it, for the usual cases.
+pub fn number_key(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+fn check_count(n: usize) -> Result<(), Error> {
+    limits::check(
+        n,
+        limits::MAX_RECORDS,
+        "too_many_records",
+        "the number of records",
+        "",
+    )
+}
+
+impl Tenant {
+    fn action_for(&self, action: &str, subject: &Subject, path: &str) -> Result<u16, Error> {
+        self.action_index(action, subject)
+            .map_err(|e| e.under(path))
+    }
+
+    /// Indices of the records `user` may do `action` on, in input order.
+    pub fn filter(&self, user: &str, action: &str, records: &[Json]) -> Result<Vec<usize>, Error> {
+        check_count(records.len())?;
+        let u = self.user_index(user);
+        let mut out = Vec::new();
+        for (i, rec) in records.iter().enumerate() {
+            let path = format!("/{i}");
+            let s = self.resolve(rec, &path)?;
+            let a = self.action_for(action, &s, &path)?;
+            if self.allows(u, a, &s) {
+                out.push(i);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sum and count of `field` over the records `user` may `view`, optionally grouped.
+    /// A viewable record whose field is absent or null is counted and adds nothing; one whose
+    /// field is not a finite number is an `invalid_number` error.
+    pub fn total(
+        &self,
+        user: &str,
+        records: &[Json],
+        field: &str,
+        group_by: Option<&str>,
+    ) -> Result<Total, Error> {
+        check_count(records.len())?;
+        let u = self.user_index(user);
+        let mut out = Total {
+            groups: group_by.map(|_| Vec::new()),
+            ..Total::default()
+        };
+        for (i, rec) in records.iter().enumerate() {
+            let path = format!("/{i}");
+            let s = self.resolve(rec, &path)?;
+            let a = self.action_for("view", &s, &path)?;
+            if !self.allows(u, a, &s) {
+                continue;
+            }
+            let amount = amount(rec.get(field), &join(&path, field))?;
+            out.total += amount;
+            out.count += 1;
+            if let (Some(key), Some(groups)) = (group_by, out.groups.as_mut()) {
+                add_to_group(groups, group_key(rec.get(key)), amount);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Per-record decisions for a bulk action (ZS-9): allowed ids, and refused ids with reasons.
+    /// `to`, when given, must be a user of this account (the new owner of a reassignment).
+    pub fn bulk(
+        &self,
+        user: &str,
+        action: &str,
+        records: &[Json],
+        to: Option<&str>,
+    ) -> Result<Bulk, Error> {
+        check_count(records.len())?;
+        if let Some(to) = to {
+            if self.user_index(to).is_none() {
+                return Err(Error::new(
+                    "unknown_user",
+                    format!("the new owner `{to}` is not a user of this account"),
+                    "/to",
+                ));
+            }
+        }
+        let u = self.user_index(user);
+        let mut out = Bulk::default();
+        for (i, rec) in records.iter().enumerate() {
+            let path = format!("/{i}");
+            let s = self.resolve(rec, &path)?;
+            let a = self.action_for(action, &s, &path)?;
+            let Some(id) = id_text(rec) else {
+                return Err(Error::new(
+                    "missing_field",
+                    "every record of a bulk action needs an `id`",
+                    join(&path, "id"),
+                ));
+            };
+            let v = self.verdict(u, a, &s);
+            if v.allowed() {
+                out.allowed.push(id);
+                out.allowed_index.push(i);
+            } else {
+                let parent = rec.get("parent").and_then(id_text);
+                let d = self.decision(
+                    v,
+                    a,
+                    &s,
+                    Ids {
+                        user,
+                        record: Some(&id),
+                        parent: parent.as_deref(),
+                    },
+                );
+                out.denied.push(Refusal {
+                    index: i,
+                    id,
+                    code: d.code,
+                    message: d.message,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A field value as a summable amount.
+pub fn amount(v: Option<&Json>, path: &str) -> Result<f64, Error> {
+    match v {
+        None | Some(Json::Null) => Ok(0.0),
+        Some(Json::Num(n)) if n.is_finite() => Ok(*n),
+        Some(other) => Err(Error::new(
+            "invalid_number",
+            format!("expected a finite number to sum, found {}", other.kind()),
+            path,
+        )),
+    }
+}
+
+/// `String(value)` of a group-by field.
+pub fn group_key(v: Option<&Json>) -> String {
+    match v {
+        None => "undefined".to_owned(),
+        Some(Json::Null) => "null".to_owned(),
+        Some(Json::Bool(b)) => b.to_string(),
+        Some(Json::Num(n)) => number_key(*n),
+        Some(Json::Str(s)) => s.clone(),
+        Some(Json::Arr(_)) | Some(Json::Obj(_)) => "[object]".to_owned(),
+    }
+}
+
+/// Adds one amount to the group `key`, creating it if new.
+pub fn add_to_group(groups: &mut Vec<(String, Group)>, key: String, amount: f64) {
+    match groups.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, g)) => {
+            g.total += amount;
+            g.count += 1;
+        }
+        None => groups.push((
+            key,
+            Group {
+                total: amount,
+                count: 1,
+            },
+        )),
+    }
+}

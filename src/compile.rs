@@ -1,0 +1,737 @@
+//! Compilation: a validated policy becomes a dense [`Engine`]: names interned to integers,
+//! conditions flattened, and grants indexed by (principal, type, action) so that a question
+//! reads one short list of rules.
+//!
+//! A principal is a role or system role (with everything it inherits already merged in), or
+//! the pseudo-principal "everyone" for the policy's top-level rules. Action implication
+//! (`update` ⇒ `view`) is expanded here too, so evaluation never follows it.
+
+use crate::error::{Error, Errors, Sink};
+use crate::hasher::{map_with_capacity, Map};
+use crate::json::Json;
+use crate::policy::{
+    parse, Cond, Effect, Literal, Operand, PlanReq, Policy, RoleDef, RuleDef, Scope,
+};
+use crate::validate::{self, follow_action, type_has_action, Names};
+
+/// Marks "none" in `u16` and `u32` index slots.
+pub const NONE16: u16 = u16::MAX;
+pub const NONE32: u32 = u32::MAX;
+
+/// Record fields every policy may read, at fixed indices.
+pub const F_OWNER: usize = 0;
+pub const F_CREATOR: usize = 1;
+pub const F_ASSIGNEE: usize = 2;
+pub const F_TEAM: usize = 3;
+pub const F_STATE: usize = 4;
+pub const F_ID: usize = 5;
+/// Names of the fixed fields, in index order.
+pub const FIXED_FIELDS: [&str; 6] = [
+    "ownerId",
+    "creatorId",
+    "assigneeId",
+    "teamId",
+    "state",
+    "id",
+];
+/// Size of the per-record field array: fixed fields plus condition fields.
+pub const FIELD_SLOTS: usize = FIXED_FIELDS.len() + crate::limits::MAX_FIELDS;
+
+/// A compiled policy. Build it once with [`Engine::new`], then compile tenants against it.
+#[derive(Debug)]
+pub struct Engine {
+    pub(crate) name: Option<String>,
+    pub(crate) plans: Vec<String>,
+    pub(crate) settings: Vec<SettingInfo>,
+    pub(crate) actions: Vec<String>,
+    pub(crate) action_ix: Map<String, u16>,
+    pub(crate) types: Vec<TypeInfo>,
+    pub(crate) type_ix: Map<String, u16>,
+    pub(crate) roles: Vec<RoleInfo>,
+    pub(crate) role_ix: Map<String, u16>,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) grants: Vec<Grant>,
+    pub(crate) slots: Vec<(u32, u32)>,
+    pub(crate) conds: Vec<CNode>,
+    pub(crate) literals: Vec<String>,
+    /// Record fields read: the fixed ones, then condition fields.
+    pub(crate) fields: Vec<String>,
+    /// Which entries of `fields` any rule reads (bit i = field i).
+    pub(crate) needed: u64,
+    pub(crate) reads_orgs: bool,
+    pub(crate) user_attrs: Vec<String>,
+    /// System roles a main role holds without naming them (SE-6), as a bit set per role.
+    pub(crate) default_sys: Vec<u64>,
+    /// System-role bit → its principal (role index).
+    pub(crate) sys_principal: Vec<u16>,
+    /// True when some rule denies: only then is the deny pass run.
+    pub(crate) has_deny: bool,
+    pub(crate) warnings: Vec<Error>,
+}
+
+/// A setting: name, default, and the plan window in which it has effect.
+#[derive(Debug, Clone)]
+pub struct SettingInfo {
+    pub name: String,
+    pub label: Option<String>,
+    pub default: bool,
+    pub plan: (u8, u8),
+}
+
+/// A record type in dense form.
+#[derive(Debug, Clone)]
+pub struct TypeInfo {
+    pub name: String,
+    pub label: String,
+    /// Per action index: 0 undeclared, 1 record action, 2 type-level action.
+    pub kind: Vec<u8>,
+    pub parents: Vec<u16>,
+    /// Per action index: the parent action it needs (child types only).
+    pub follow: Vec<u16>,
+    pub states: Vec<String>,
+    /// Per state index: its literal index.
+    pub state_lit: Vec<u32>,
+    /// Per action index: the states it may start from (bit set; all ones if unrestricted).
+    pub from: Vec<u64>,
+    /// Per action index: the state it leads to.
+    pub to: Vec<Option<u8>>,
+}
+
+impl TypeInfo {
+    /// True when records of this type follow a parent record (ZS-6).
+    pub fn is_child(&self) -> bool {
+        !self.parents.is_empty()
+    }
+}
+
+/// A role or system role.
+#[derive(Debug, Clone)]
+pub struct RoleInfo {
+    pub name: String,
+    pub label: Option<String>,
+    pub system: bool,
+    /// Bit of this system role in a user's system-role set.
+    pub sys_bit: u8,
+    pub plan: (u8, u8),
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub seed: Option<String>,
+    pub effect: Effect,
+    pub scope: Scope,
+    pub setting: Option<u8>,
+    pub external: bool,
+    pub cond: Option<u32>,
+    pub explain: Option<String>,
+}
+
+/// One entry of a slot: a rule and the plan window in which it applies for that principal.
+#[derive(Debug, Clone, Copy)]
+pub struct Grant {
+    pub rule: u32,
+    pub lo: u8,
+    pub hi: u8,
+}
+
+/// A flattened condition node.
+#[derive(Debug, Clone)]
+pub enum CNode {
+    Const(bool),
+    Eq(Opd, Opd),
+    In(Opd, Vec<Lit>),
+    Not(u32),
+    And(Vec<u32>),
+    Or(Vec<u32>),
+}
+
+/// A condition operand in dense form.
+#[derive(Debug, Clone, Copy)]
+pub enum Opd {
+    Lit(Lit),
+    Field(u8),
+    UserAttr(u8),
+    UserOf { field: u8, attr: u8 },
+}
+
+/// A literal in dense form: strings are indices into the engine's literal table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Lit {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(u32),
+}
+
+impl Engine {
+    /// Compiles a policy document. Every error is reported at once.
+    pub fn new(doc: &Json) -> Result<Engine, Errors> {
+        let mut sink = Sink::default();
+        let policy = parse::parse(doc, &mut sink);
+        let names = validate::validate(&policy, &mut sink);
+        let warnings = sink.finish()?;
+        Ok(Builder::new(&policy, names).build(warnings))
+    }
+
+    /// Parses JSON text and compiles it.
+    pub fn from_json(text: &str) -> Result<Engine, Errors> {
+        Engine::new(&Json::parse(text)?)
+    }
+
+    /// Warnings found while validating (rules that can never apply, ...).
+    pub fn warnings(&self) -> &[Error] {
+        &self.warnings
+    }
+
+    /// The policy's name, if it has one.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// Plan names from lowest to highest.
+    pub fn plans(&self) -> &[String] {
+        &self.plans
+    }
+
+    /// Type names in declaration order.
+    pub fn type_names(&self) -> impl Iterator<Item = &str> {
+        self.types.iter().map(|t| t.name.as_str())
+    }
+
+    /// Role names (main and system) in declaration order.
+    pub fn role_names(&self) -> impl Iterator<Item = &str> {
+        self.roles.iter().map(|r| r.name.as_str())
+    }
+
+    /// The actions declared on a type, record actions first, in declaration order.
+    pub fn actions_of(&self, ty: &str) -> Vec<&str> {
+        let Some(t) = self
+            .type_ix
+            .get(ty)
+            .and_then(|&i| self.types.get(i as usize))
+        else {
+            return Vec::new();
+        };
+        let mut out: Vec<(u8, &str)> = t
+            .kind
+            .iter()
+            .zip(self.actions.iter())
+            .filter(|(k, _)| **k != 0)
+            .map(|(k, a)| (*k, a.as_str()))
+            .collect();
+        out.sort_by_key(|(k, _)| *k);
+        out.into_iter().map(|(_, a)| a).collect()
+    }
+
+    /// The plan index of `name`.
+    pub fn plan_index(&self, name: &str) -> Option<u8> {
+        self.plans.iter().position(|p| p == name).map(|i| i as u8)
+    }
+
+    pub(crate) fn principal_everyone(&self) -> usize {
+        self.roles.len()
+    }
+
+    /// The grants for (principal, type, action).
+    pub(crate) fn slot(&self, principal: usize, ty: u16, action: u16) -> &[Grant] {
+        let at =
+            (principal * self.types.len() + ty as usize) * self.actions.len() + action as usize;
+        match self.slots.get(at) {
+            Some(&(start, len)) => self
+                .grants
+                .get(start as usize..(start + len) as usize)
+                .unwrap_or(&[]),
+            None => &[],
+        }
+    }
+}
+
+/// Builds the dense form from a validated policy.
+struct Builder<'p> {
+    p: &'p Policy,
+    names: Names,
+    literals: Vec<String>,
+    lit_ix: Map<String, u32>,
+    fields: Vec<String>,
+    user_attrs: Vec<String>,
+    conds: Vec<CNode>,
+}
+
+impl<'p> Builder<'p> {
+    fn new(p: &'p Policy, names: Names) -> Self {
+        Builder {
+            p,
+            names,
+            literals: Vec::new(),
+            lit_ix: map_with_capacity(32),
+            fields: FIXED_FIELDS.iter().map(|s| (*s).to_owned()).collect(),
+            user_attrs: Vec::new(),
+            conds: Vec::new(),
+        }
+    }
+
+    fn literal(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.lit_ix.get(s) {
+            return i;
+        }
+        let i = self.literals.len() as u32;
+        self.literals.push(s.to_owned());
+        self.lit_ix.insert(s.to_owned(), i);
+        i
+    }
+
+    fn plan_window(&self, req: Option<&PlanReq>) -> (u8, u8) {
+        let top = self.p.plans.len().saturating_sub(1) as u8;
+        let Some(req) = req else { return (0, top) };
+        let lo = req
+            .min
+            .as_ref()
+            .and_then(|n| self.names.plan(&n.name))
+            .unwrap_or(0);
+        let hi = req
+            .max
+            .as_ref()
+            .and_then(|n| self.names.plan(&n.name))
+            .unwrap_or(top);
+        (lo, hi)
+    }
+
+    fn role_window(&self, r: &RoleDef) -> (u8, u8) {
+        let (mut lo, hi) = self.plan_window(r.plan.as_ref());
+        if r.custom {
+            if let Some(p) = self
+                .p
+                .custom_role_plan
+                .as_ref()
+                .and_then(|n| self.names.plan(&n.name))
+            {
+                lo = lo.max(p);
+            }
+        }
+        (lo, hi)
+    }
+
+    fn build(mut self, warnings: Vec<Error>) -> Engine {
+        let types = self.types();
+        let roles = self.roles();
+        let settings = self.settings();
+        let (rules, rule_windows) = self.rules(&settings);
+        let (grants, slots) = self.index(&types, &rule_windows);
+        let default_sys = self.default_sys(&roles);
+        let mut needed: u64 = 0;
+        let mut reads_orgs = false;
+        for r in &rules {
+            match r.scope {
+                Scope::Own | Scope::Subordinates => needed |= 1 << F_OWNER,
+                Scope::Created => needed |= 1 << F_CREATOR,
+                Scope::Assignee => needed |= 1 << F_ASSIGNEE,
+                Scope::Team => needed |= 1 << F_TEAM,
+                Scope::Granted => needed |= 1 << F_ID,
+                Scope::Org => reads_orgs = true,
+                Scope::All | Scope::Manager => {}
+            }
+        }
+        if types.iter().any(|t| !t.states.is_empty()) {
+            needed |= 1 << F_STATE;
+        }
+        for i in FIXED_FIELDS.len()..self.fields.len() {
+            needed |= 1 << i;
+        }
+        let sys_principal = roles
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.system)
+            .map(|(i, _)| i as u16)
+            .collect();
+        let has_deny = rules.iter().any(|r| r.effect == Effect::Deny);
+        Engine {
+            sys_principal,
+            has_deny,
+            name: self.p.name.clone(),
+            plans: self.p.plans.iter().map(|n| n.name.clone()).collect(),
+            settings,
+            actions: self.names.action_list.clone(),
+            action_ix: std::mem::take(&mut self.names.actions),
+            types,
+            type_ix: std::mem::take(&mut self.names.types),
+            roles,
+            role_ix: std::mem::take(&mut self.names.roles),
+            rules,
+            grants,
+            slots,
+            conds: self.conds,
+            literals: self.literals,
+            fields: self.fields,
+            needed,
+            reads_orgs,
+            user_attrs: self.user_attrs,
+            default_sys,
+            warnings,
+        }
+    }
+
+    fn settings(&self) -> Vec<SettingInfo> {
+        self.p
+            .settings
+            .iter()
+            .map(|s| SettingInfo {
+                name: s.name.name.clone(),
+                label: s.label.clone(),
+                default: s.default,
+                plan: self.plan_window(s.plan.as_ref()),
+            })
+            .collect()
+    }
+
+    fn action(&self, name: &str) -> u16 {
+        self.names.actions.get(name).copied().unwrap_or(NONE16)
+    }
+
+    fn types(&mut self) -> Vec<TypeInfo> {
+        let n_actions = self.names.action_list.len();
+        let mut out = Vec::with_capacity(self.p.types.len());
+        for t in &self.p.types {
+            let mut kind = vec![0u8; n_actions];
+            let mut follow = vec![NONE16; n_actions];
+            for (list, k) in [(&t.actions, 1u8), (&t.type_actions, 2u8)] {
+                for a in list {
+                    let ix = self.action(&a.name) as usize;
+                    if let Some(slot) = kind.get_mut(ix) {
+                        *slot = k;
+                    }
+                    if let Some(slot) = follow.get_mut(ix) {
+                        *slot = self.action(follow_action(t, &a.name));
+                    }
+                }
+            }
+            let states: Vec<String> = t.states.iter().map(|s| s.name.clone()).collect();
+            let state_lit = states.iter().map(|s| self.literal(s)).collect();
+            let mut from = vec![u64::MAX; n_actions];
+            let mut to = vec![None; n_actions];
+            for tr in &t.transitions {
+                let ix = self.action(&tr.action.name) as usize;
+                let bits = tr
+                    .from
+                    .iter()
+                    .filter_map(|s| states.iter().position(|x| *x == s.name))
+                    .fold(0u64, |acc, i| acc | (1u64 << (i & 63)));
+                if let Some(slot) = from.get_mut(ix) {
+                    *slot = if tr.from.is_empty() { u64::MAX } else { bits };
+                }
+                if let Some(slot) = to.get_mut(ix) {
+                    *slot = tr
+                        .to
+                        .as_ref()
+                        .and_then(|s| states.iter().position(|x| *x == s.name))
+                        .map(|i| i as u8);
+                }
+            }
+            let parents = t
+                .parents
+                .iter()
+                .filter_map(|p| self.names.types.get(&p.name).copied())
+                .collect();
+            out.push(TypeInfo {
+                name: t.name.name.clone(),
+                label: t
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| t.name.name.replace('_', " ")),
+                kind,
+                parents,
+                follow,
+                states,
+                state_lit,
+                from,
+                to,
+            });
+        }
+        out
+    }
+
+    fn roles(&self) -> Vec<RoleInfo> {
+        let mut sys_bit = 0u8;
+        self.p
+            .roles
+            .iter()
+            .map(|r| {
+                let bit = sys_bit;
+                if r.system {
+                    sys_bit = sys_bit.saturating_add(1);
+                }
+                RoleInfo {
+                    name: r.name.name.clone(),
+                    label: r.label.clone(),
+                    system: r.system,
+                    sys_bit: bit,
+                    plan: self.role_window(r),
+                }
+            })
+            .collect()
+    }
+
+    fn default_sys(&self, roles: &[RoleInfo]) -> Vec<u64> {
+        let mut out = vec![0u64; roles.len()];
+        for (r, info) in self.p.roles.iter().zip(roles) {
+            if !info.system {
+                continue;
+            }
+            for holder in &r.default_for {
+                if let Some(slot) = self
+                    .names
+                    .roles
+                    .get(&holder.name)
+                    .and_then(|&i| out.get_mut(i as usize))
+                {
+                    *slot |= 1u64 << (info.sys_bit & 63);
+                }
+            }
+        }
+        out
+    }
+
+    /// Compiles every rule (roles' rules, then everyone rules), with each rule's own plan window.
+    fn rules(&mut self, settings: &[SettingInfo]) -> (Vec<Rule>, Vec<(u8, u8)>) {
+        let p = self.p;
+        let mut rules = Vec::new();
+        let mut windows = Vec::new();
+        for rule in validate::all_rules(p) {
+            let setting = rule
+                .setting
+                .as_ref()
+                .and_then(|s| self.names.settings.get(&s.name).copied());
+            let (mut lo, mut hi) = self.plan_window(rule.plan.as_ref());
+            if let Some(s) = setting.and_then(|s| settings.get(s as usize)) {
+                lo = lo.max(s.plan.0);
+                hi = hi.min(s.plan.1);
+            }
+            let cond = rule.when.as_ref().map(|c| self.cond(c));
+            rules.push(Rule {
+                id: rule.id.clone(),
+                seed: rule.seed.clone(),
+                effect: rule.effect,
+                scope: rule.scope,
+                setting,
+                external: rule.external,
+                cond,
+                explain: rule.explain.clone(),
+            });
+            windows.push((lo, hi));
+        }
+        (rules, windows)
+    }
+
+    fn cond(&mut self, c: &Cond) -> u32 {
+        let node = match c {
+            Cond::Const(b) => CNode::Const(*b),
+            Cond::Eq(a, b) => CNode::Eq(self.operand(a), self.operand(b)),
+            Cond::In(a, list) => {
+                let lits = list.iter().map(|l| self.lit(l)).collect();
+                CNode::In(self.operand(a), lits)
+            }
+            Cond::Not(inner) => CNode::Not(self.cond(inner)),
+            Cond::And(items) => CNode::And(items.iter().map(|i| self.cond(i)).collect()),
+            Cond::Or(items) => CNode::Or(items.iter().map(|i| self.cond(i)).collect()),
+        };
+        self.conds.push(node);
+        (self.conds.len() - 1) as u32
+    }
+
+    fn lit(&mut self, l: &Literal) -> Lit {
+        match l {
+            Literal::Null => Lit::Null,
+            Literal::Bool(b) => Lit::Bool(*b),
+            Literal::Num(n) => Lit::Num(*n),
+            Literal::Str(s) => Lit::Str(self.literal(s)),
+        }
+    }
+
+    fn field(&mut self, name: &str) -> u8 {
+        let at = self
+            .fields
+            .iter()
+            .position(|f| f == name)
+            .unwrap_or_else(|| {
+                self.fields.push(name.to_owned());
+                self.fields.len() - 1
+            });
+        at.min(u8::MAX as usize) as u8
+    }
+
+    fn attr(&mut self, name: &str) -> u8 {
+        let at = self
+            .user_attrs
+            .iter()
+            .position(|f| f == name)
+            .unwrap_or_else(|| {
+                self.user_attrs.push(name.to_owned());
+                self.user_attrs.len() - 1
+            });
+        at.min(u8::MAX as usize) as u8
+    }
+
+    fn operand(&mut self, o: &Operand) -> Opd {
+        match o {
+            Operand::Lit(l) => Opd::Lit(self.lit(l)),
+            Operand::Record(f) => Opd::Field(self.field(f)),
+            Operand::User(a) => Opd::UserAttr(self.attr(a)),
+            Operand::UserOf { attr, field } => Opd::UserOf {
+                field: self.field(field),
+                attr: self.attr(attr),
+            },
+        }
+    }
+
+    /// Builds the grant index: for each principal, its own rules then its ancestors', each
+    /// expanded over types, actions and implied actions, with the principal's plan window.
+    fn index(&self, types: &[TypeInfo], windows: &[(u8, u8)]) -> (Vec<Grant>, Vec<(u32, u32)>) {
+        let n_types = types.len();
+        let n_actions = self.names.action_list.len();
+        let n_principals = self.p.roles.len() + 1;
+        let implied = self.implication_closure();
+        let mut lists: Vec<Vec<Grant>> = vec![Vec::new(); n_principals * n_types * n_actions];
+        let role_rules = self.rule_offsets();
+        for principal in 0..n_principals {
+            let holder = self.p.roles.get(principal);
+            let holder_window = holder.map(|r| self.role_window(r)).unwrap_or((0, u8::MAX));
+            let sources: Vec<usize> = match holder {
+                Some(_) => self.ancestors(principal),
+                None => vec![self.p.roles.len()],
+            };
+            for source in sources {
+                let source_window = self
+                    .p
+                    .roles
+                    .get(source)
+                    .map(|r| self.role_window(r))
+                    .unwrap_or((0, u8::MAX));
+                let Some(&(start, ref defs)) = role_rules.get(source) else {
+                    continue;
+                };
+                for (k, def) in defs.iter().enumerate() {
+                    let rule = (start + k) as u32;
+                    let (rlo, rhi) = windows.get(start + k).copied().unwrap_or((0, u8::MAX));
+                    let lo = rlo.max(holder_window.0).max(source_window.0);
+                    let hi = rhi.min(holder_window.1).min(source_window.1);
+                    let grant = Grant { rule, lo, hi };
+                    for (ti, t) in self.p.types.iter().enumerate() {
+                        if !def
+                            .types
+                            .as_ref()
+                            .map(|l| l.iter().any(|n| n.name == t.name.name))
+                            .unwrap_or(true)
+                        {
+                            continue;
+                        }
+                        for (ai, aname) in self.names.action_list.iter().enumerate() {
+                            let listed = def
+                                .actions
+                                .as_ref()
+                                .map(|l| l.iter().any(|n| &n.name == aname))
+                                .unwrap_or(true);
+                            if !listed || !type_has_action(t, aname) {
+                                continue;
+                            }
+                            let mut targets = vec![ai];
+                            if def.effect == Effect::Allow {
+                                targets.extend(
+                                    implied.get(ai).into_iter().flatten().copied().filter(|&b| {
+                                        types
+                                            .get(ti)
+                                            .and_then(|x| x.kind.get(b))
+                                            .copied()
+                                            .unwrap_or(0)
+                                            != 0
+                                    }),
+                                );
+                            }
+                            for a in targets {
+                                if let Some(list) =
+                                    lists.get_mut((principal * n_types + ti) * n_actions + a)
+                                {
+                                    if !list.iter().any(|g| g.rule == rule) {
+                                        list.push(grant);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut grants = Vec::new();
+        let mut slots = Vec::with_capacity(lists.len());
+        for list in lists {
+            slots.push((grants.len() as u32, list.len() as u32));
+            grants.extend(list);
+        }
+        (grants, slots)
+    }
+
+    /// For each role (then "everyone"), the index of its first rule and its rule list.
+    fn rule_offsets(&self) -> Vec<(usize, &'p [RuleDef])> {
+        let p: &'p Policy = self.p;
+        let mut out = Vec::with_capacity(p.roles.len() + 1);
+        let mut start = 0;
+        for r in &p.roles {
+            out.push((start, r.rules.as_slice()));
+            start += r.rules.len();
+        }
+        out.push((start, p.rules.as_slice()));
+        out
+    }
+
+    /// A role and every role it inherits, nearest first, each once.
+    fn ancestors(&self, role: usize) -> Vec<usize> {
+        let mut out = vec![role];
+        let mut i = 0;
+        while let Some(&r) = out.get(i) {
+            if let Some(def) = self.p.roles.get(r) {
+                for parent in &def.inherits {
+                    if let Some(&pi) = self.names.roles.get(&parent.name) {
+                        if !out.contains(&(pi as usize)) {
+                            out.push(pi as usize);
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// For each action index, every action it implies (transitively), itself excluded.
+    fn implication_closure(&self) -> Vec<Vec<usize>> {
+        let n = self.names.action_list.len();
+        let mut direct = vec![Vec::new(); n];
+        for (a, list) in &self.p.implies {
+            let ai = self.action(&a.name) as usize;
+            for b in list {
+                let bi = self.action(&b.name) as usize;
+                if let Some(d) = direct.get_mut(ai) {
+                    if bi < n {
+                        d.push(bi);
+                    }
+                }
+            }
+        }
+        (0..n)
+            .map(|start| {
+                let mut seen = vec![start];
+                let mut i = 0;
+                while let Some(&x) = seen.get(i) {
+                    for &y in direct.get(x).into_iter().flatten() {
+                        if !seen.contains(&y) {
+                            seen.push(y);
+                        }
+                    }
+                    i += 1;
+                }
+                seen.remove(0);
+                seen
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,439 @@
+//! Evaluation: one question (user, action, resolved record) → a [`Verdict`].
+//!
+//! Each candidate rule is checked in a fixed order of stages, and the first stage that fails
+//! is remembered: workflow state, condition, scope, organisation, setting, plan. The boolean
+//! path ([`Tenant::allows`]) stops at the first rule that passes; the explaining path
+//! ([`Tenant::verdict`]) runs the same checks and keeps the nearest miss, so `can` and `check`
+//! can never disagree. Deny rules, if any, win over allow rules.
+
+use crate::compile::{
+    CNode, Engine, Grant, Lit, Opd, Rule, FIELD_SLOTS, F_ASSIGNEE, F_CREATOR, F_ID, F_OWNER,
+    F_STATE, F_TEAM, NONE16, NONE32,
+};
+use crate::directory::Tenant;
+use crate::policy::{Effect, Scope};
+
+/// A value read from a record or a user, resolved against one tenant.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Val {
+    /// The field is not there.
+    Absent,
+    Null,
+    Bool(bool),
+    Num(f64),
+    /// A tenant symbol; `NONE32` for a string the tenant does not know.
+    Str(u32),
+}
+
+impl Val {
+    /// Equality as conditions see it: absent equals null; unknown strings equal nothing.
+    pub fn same(self, other: Val) -> bool {
+        match (self, other) {
+            (Val::Absent | Val::Null, Val::Absent | Val::Null) => true,
+            (Val::Bool(a), Val::Bool(b)) => a == b,
+            (Val::Num(a), Val::Num(b)) => a == b,
+            (Val::Str(a), Val::Str(b)) => a == b && a != NONE32,
+            _ => false,
+        }
+    }
+
+    /// The symbol, if this is a known string.
+    pub fn sym(self) -> Option<u32> {
+        match self {
+            Val::Str(s) if s != NONE32 => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A record resolved against a tenant: its type and the fields the policy reads.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub ty: u16,
+    /// A question about the type as a whole (no `id`): scopes and record fields are not known.
+    pub type_level: bool,
+    pub fields: [Val; FIELD_SLOTS],
+    pub orgs: Vec<u32>,
+}
+
+impl Facts {
+    /// Facts for a type-level question.
+    pub fn type_level(ty: u16) -> Self {
+        Facts {
+            ty,
+            type_level: true,
+            fields: [Val::Absent; FIELD_SLOTS],
+            orgs: Vec::new(),
+        }
+    }
+
+    /// The value of field `i`.
+    pub fn field(&self, i: usize) -> Val {
+        self.fields.get(i).copied().unwrap_or(Val::Absent)
+    }
+}
+
+/// What a question is about: a record, or a child record through its parent (ZS-6).
+#[derive(Debug, Clone)]
+pub struct Subject {
+    /// The child's type, when the question is about a child record.
+    pub child: Option<u16>,
+    /// The record the rules are evaluated on (the parent, for a child).
+    pub facts: Facts,
+}
+
+/// The stages a rule is checked in; a later stage is a nearer miss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    State = 1,
+    Condition = 2,
+    Scope = 3,
+    External = 4,
+    Setting = 5,
+    Plan = 6,
+}
+
+/// The outcome of one question, before it is put into words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Allowed { rule: u32 },
+    UnknownUser,
+    NoPermission,
+    Forbidden { rule: u32 },
+    PlanRequired { rule: u32, upgrade_to: u8 },
+    Missed { rule: u32, stage: Stage },
+}
+
+impl Verdict {
+    /// True when the question is allowed.
+    pub fn allowed(self) -> bool {
+        matches!(self, Verdict::Allowed { .. })
+    }
+}
+
+/// The action as evaluated: on the subject's own type, then mapped to the parent's.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask {
+    pub action: u16,
+}
+
+impl Tenant {
+    /// The candidate rule lists for a user on (type, action): main role, system roles, everyone.
+    fn lists(
+        &self,
+        user: u32,
+        ty: u16,
+        action: u16,
+        mut each: impl FnMut(&[Grant]) -> bool,
+    ) -> bool {
+        let e: &Engine = &self.engine;
+        let Some(u) = self.users.get(user as usize) else {
+            return false;
+        };
+        if u.role != NONE16 && each(e.slot(u.role as usize, ty, action)) {
+            return true;
+        }
+        let mut sys = u.sys;
+        while sys != 0 {
+            let bit = sys.trailing_zeros() as u8;
+            sys &= sys - 1;
+            if let Some(&p) = e.sys_principal.get(bit as usize) {
+                if each(e.slot(p as usize, ty, action)) {
+                    return true;
+                }
+            }
+        }
+        each(e.slot(e.principal_everyone(), ty, action))
+    }
+
+    /// Maps a subject's action to the (type, action) its rules are looked up under.
+    pub(crate) fn target(&self, subject: &Subject, action: u16) -> (u16, u16) {
+        match subject
+            .child
+            .and_then(|c| self.engine.types.get(c as usize))
+        {
+            Some(child) => (
+                subject.facts.ty,
+                child.follow.get(action as usize).copied().unwrap_or(NONE16),
+            ),
+            None => (subject.facts.ty, action),
+        }
+    }
+
+    /// The boolean answer: the hot path.
+    pub fn allows(&self, user: Option<u32>, action: u16, subject: &Subject) -> bool {
+        let Some(user) = user else { return false };
+        let (ty, action) = self.target(subject, action);
+        self.allows_on(user, ty, action, &subject.facts, false)
+    }
+
+    fn allows_on(&self, user: u32, ty: u16, action: u16, f: &Facts, delegated: bool) -> bool {
+        if self.engine.has_deny && self.denied_by(user, ty, action, f, delegated).is_some() {
+            return false;
+        }
+        self.lists(user, ty, action, |grants| {
+            grants.iter().any(|g| {
+                self.rule(g)
+                    .map(|r| r.effect == Effect::Allow)
+                    .unwrap_or(false)
+                    && self.outcome(user, g, ty, action, f, delegated).is_ok()
+            })
+        })
+    }
+
+    fn denied_by(
+        &self,
+        user: u32,
+        ty: u16,
+        action: u16,
+        f: &Facts,
+        delegated: bool,
+    ) -> Option<u32> {
+        let mut hit = None;
+        self.lists(user, ty, action, |grants| {
+            for g in grants {
+                if self
+                    .rule(g)
+                    .map(|r| r.effect == Effect::Deny)
+                    .unwrap_or(false)
+                    && self.outcome(user, g, ty, action, f, delegated).is_ok()
+                {
+                    hit = Some(g.rule);
+                    return true;
+                }
+            }
+            false
+        });
+        hit
+    }
+
+    fn rule(&self, g: &Grant) -> Option<&Rule> {
+        self.engine.rules.get(g.rule as usize)
+    }
+
+    /// The full answer, with the deciding rule or the nearest miss.
+    pub fn verdict(&self, user: Option<u32>, action: u16, subject: &Subject) -> Verdict {
+        let Some(user) = user else {
+            return Verdict::UnknownUser;
+        };
+        let (ty, action) = self.target(subject, action);
+        let f = &subject.facts;
+        if let Some(rule) = self.denied_by(user, ty, action, f, false) {
+            return Verdict::Forbidden { rule };
+        }
+        let mut best: Option<(Stage, u32)> = None;
+        let mut upgrade: Option<(u8, u32)> = None;
+        let mut allowed = None;
+        self.lists(user, ty, action, |grants| {
+            for g in grants.iter().filter(|g| {
+                self.rule(g)
+                    .map(|r| r.effect == Effect::Allow)
+                    .unwrap_or(false)
+            }) {
+                match self.outcome(user, g, ty, action, f, false) {
+                    Ok(()) => {
+                        allowed = Some(g.rule);
+                        return true;
+                    }
+                    Err(Stage::Plan) if self.plan < g.lo && g.lo <= g.hi => {
+                        if upgrade.map(|(lo, _)| g.lo < lo).unwrap_or(true) {
+                            upgrade = Some((g.lo, g.rule));
+                        }
+                    }
+                    Err(Stage::Plan) => {}
+                    Err(stage) => {
+                        if best.map(|(s, _)| stage > s).unwrap_or(true) {
+                            best = Some((stage, g.rule));
+                        }
+                    }
+                }
+            }
+            false
+        });
+        match (allowed, upgrade, best) {
+            (Some(rule), _, _) => Verdict::Allowed { rule },
+            (None, Some((upgrade_to, rule)), _) => Verdict::PlanRequired { rule, upgrade_to },
+            (None, None, Some((stage, rule))) => Verdict::Missed { rule, stage },
+            (None, None, None) => Verdict::NoPermission,
+        }
+    }
+
+    /// Checks one rule for one question, stage by stage; `Err` names the first stage that fails.
+    fn outcome(
+        &self,
+        user: u32,
+        g: &Grant,
+        ty: u16,
+        action: u16,
+        f: &Facts,
+        delegated: bool,
+    ) -> Result<(), Stage> {
+        let rule = self.rule(g).ok_or(Stage::Scope)?;
+        if !f.type_level && !self.state_allows(ty, action, f) {
+            return Err(Stage::State);
+        }
+        if let Some(c) = rule.cond {
+            if self.cond(c, user, f, 0) == Some(false) {
+                return Err(Stage::Condition);
+            }
+        }
+        if !f.type_level && !self.in_scope(rule.scope, user, ty, action, f, delegated) {
+            return Err(Stage::Scope);
+        }
+        let external = self
+            .users
+            .get(user as usize)
+            .map(|u| u.external)
+            .unwrap_or(false);
+        if external && !rule.external {
+            return Err(Stage::External);
+        }
+        if let Some(s) = rule.setting {
+            if !self.setting_on(s) {
+                return Err(Stage::Setting);
+            }
+        }
+        if self.plan < g.lo || self.plan > g.hi {
+            return Err(Stage::Plan);
+        }
+        Ok(())
+    }
+
+    /// The index of the record's workflow state among its type's states.
+    pub(crate) fn state_index(&self, ty: u16, f: &Facts) -> Option<usize> {
+        let t = self.engine.types.get(ty as usize)?;
+        let sym = f.field(F_STATE).sym()?;
+        t.state_lit
+            .iter()
+            .position(|&l| self.lit_map.get(l as usize) == Some(&sym))
+    }
+
+    fn state_allows(&self, ty: u16, action: u16, f: &Facts) -> bool {
+        let Some(t) = self.engine.types.get(ty as usize) else {
+            return false;
+        };
+        let from = t.from.get(action as usize).copied().unwrap_or(u64::MAX);
+        if from == u64::MAX {
+            return true;
+        }
+        match self.state_index(ty, f) {
+            Some(i) => from & (1u64 << (i & 63)) != 0,
+            None => false,
+        }
+    }
+
+    fn in_scope(
+        &self,
+        scope: Scope,
+        user: u32,
+        ty: u16,
+        action: u16,
+        f: &Facts,
+        delegated: bool,
+    ) -> bool {
+        let is_user = |i: usize| f.field(i) == Val::Str(user);
+        match scope {
+            Scope::All => true,
+            Scope::Own => is_user(F_OWNER),
+            Scope::Created => is_user(F_CREATOR),
+            Scope::Assignee => is_user(F_ASSIGNEE),
+            Scope::Subordinates => match f.field(F_OWNER).sym() {
+                Some(owner) => self.in_line(user, owner),
+                None => false,
+            },
+            Scope::Team => match f.field(F_TEAM).sym() {
+                Some(team) => self.teams_of(user).contains(&team),
+                None => false,
+            },
+            Scope::Org => {
+                let org = self
+                    .users
+                    .get(user as usize)
+                    .map(|u| u.org)
+                    .unwrap_or(NONE32);
+                org != NONE32 && f.orgs.contains(&org)
+            }
+            Scope::Granted => match f.field(F_ID).sym() {
+                Some(id) => self.grants.contains(&(user, ty, id)),
+                None => false,
+            },
+            Scope::Manager => {
+                // One level only: the manager's own rules, without their `manager` rules.
+                let manager = self
+                    .users
+                    .get(user as usize)
+                    .map(|u| u.manager)
+                    .unwrap_or(NONE32);
+                !delegated && manager != NONE32 && self.allows_on(manager, ty, action, f, true)
+            }
+        }
+    }
+
+    /// Three-valued evaluation: `None` when a type-level question leaves it open.
+    fn cond(&self, node: u32, user: u32, f: &Facts, depth: usize) -> Option<bool> {
+        if depth > crate::limits::MAX_CONDITION_DEPTH {
+            return Some(false);
+        }
+        match self.engine.conds.get(node as usize)? {
+            CNode::Const(b) => Some(*b),
+            CNode::Eq(a, b) => Some(self.operand(*a, user, f)?.same(self.operand(*b, user, f)?)),
+            CNode::In(a, list) => {
+                let v = self.operand(*a, user, f)?;
+                Some(list.iter().any(|l| v.same(self.lit(*l))))
+            }
+            CNode::Not(inner) => self.cond(*inner, user, f, depth + 1).map(|b| !b),
+            CNode::And(items) => {
+                let mut open = false;
+                for &i in items {
+                    match self.cond(i, user, f, depth + 1) {
+                        Some(false) => return Some(false),
+                        None => open = true,
+                        Some(true) => {}
+                    }
+                }
+                if open {
+                    None
+                } else {
+                    Some(true)
+                }
+            }
+            CNode::Or(items) => {
+                let mut open = false;
+                for &i in items {
+                    match self.cond(i, user, f, depth + 1) {
+                        Some(true) => return Some(true),
+                        None => open = true,
+                        Some(false) => {}
+                    }
+                }
+                if open {
+                    None
+                } else {
+                    Some(false)
+                }
+            }
+        }
+    }
+
+    fn lit(&self, l: Lit) -> Val {
+        match l {
+            Lit::Null => Val::Null,
+            Lit::Bool(b) => Val::Bool(b),
+            Lit::Num(n) => Val::Num(n),
+            Lit::Str(i) => Val::Str(self.lit_map.get(i as usize).copied().unwrap_or(NONE32)),
+        }
+    }
+
+    fn operand(&self, o: Opd, user: u32, f: &Facts) -> Option<Val> {
+        match o {
+            Opd::Lit(l) => Some(self.lit(l)),
+            Opd::UserAttr(a) => Some(self.attr(user, a)),
+            Opd::Field(_) | Opd::UserOf { .. } if f.type_level => None,
+            Opd::Field(i) => Some(f.field(i as usize)),
+            Opd::UserOf { field, attr } => Some(match f.field(field as usize).sym() {
+                Some(u) if (u as usize) < self.users.len() => self.attr(u, attr),
+                _ => Val::Absent,
+            }),
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Explanations: a [`Verdict`] put into a [`Decision`] whose message a UI can show as it is
+//! ("Lead L7 belongs to p1, who is not in your reporting line."), with the deciding rule and,
+//! when the plan is what denies, the plan to upgrade to.
+
+use crate::compile::{F_ASSIGNEE, F_CREATOR, F_OWNER, F_TEAM, NONE32};
+use crate::directory::Tenant;
+use crate::eval::{Stage, Subject, Val, Verdict};
+use crate::policy::Scope;
+use serde::Serialize;
+
+/// The answer to one question, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub allowed: bool,
+    /// `allowed` or a stable reason: `no_permission`, `out_of_scope`, `plan_required`,
+    /// `setting_disabled`, `external_org`, `invalid_state`, `condition_failed`, `forbidden`,
+    /// `unknown_user`.
+    pub code: &'static str,
+    pub message: String,
+    /// The id of the rule that decided, if one did.
+    pub rule: Option<String>,
+    /// The lowest plan that would allow it, when the plan is what denies.
+    #[serde(rename = "upgradeTo", skip_serializing_if = "Option::is_none")]
+    pub upgrade_to: Option<String>,
+}
+
+/// The strings a message may quote that the resolved subject does not keep.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ids<'a> {
+    pub user: &'a str,
+    pub record: Option<&'a str>,
+    pub parent: Option<&'a str>,
+}
+
+impl Verdict {
+    /// The stable code of this verdict.
+    pub fn code(self, t: &Tenant) -> &'static str {
+        match self {
+            Verdict::Allowed { .. } => "allowed",
+            Verdict::UnknownUser => "unknown_user",
+            Verdict::NoPermission => "no_permission",
+            Verdict::Forbidden { .. } => "forbidden",
+            Verdict::PlanRequired { .. } => "plan_required",
+            Verdict::Missed { stage, rule } => match stage {
+                Stage::State => "invalid_state",
+                Stage::Condition => "condition_failed",
+                Stage::Scope => match t.engine.rules.get(rule as usize).map(|r| r.scope) {
+                    Some(Scope::Manager) => "out_of_scope",
+                    _ => "out_of_scope",
+                },
+                Stage::External => "external_org",
+                Stage::Setting => "setting_disabled",
+                Stage::Plan => "plan_required",
+            },
+        }
+    }
+}
+
+fn words(s: &str) -> String {
+    s.replace('_', " ")
+}
+
+fn capitalise(s: String) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => s,
+    }
+}
+
+impl Tenant {
+    /// Puts a verdict into words.
+    pub fn decision(&self, v: Verdict, action: u16, subject: &Subject, ids: Ids<'_>) -> Decision {
+        let e = &self.engine;
+        let rule = match v {
+            Verdict::Allowed { rule }
+            | Verdict::Forbidden { rule }
+            | Verdict::PlanRequired { rule, .. }
+            | Verdict::Missed { rule, .. } => e.rules.get(rule as usize),
+            _ => None,
+        };
+        let upgrade_to = match v {
+            Verdict::PlanRequired { upgrade_to, .. } => e.plans.get(upgrade_to as usize).cloned(),
+            _ => None,
+        };
+        let message = capitalise(self.sentence(v, action, subject, ids, upgrade_to.as_deref()));
+        Decision {
+            allowed: v.allowed(),
+            code: v.code(self),
+            message,
+            rule: rule.map(|r| r.id.clone()),
+            upgrade_to,
+        }
+    }
+
+    /// "lead L7" or "leads" (type-level), for the subject's own type.
+    fn thing(&self, ty: u16, id: Option<&str>, type_level: bool) -> String {
+        let label = self
+            .engine
+            .types
+            .get(ty as usize)
+            .map(|t| t.label.as_str())
+            .unwrap_or("record");
+        match id {
+            Some(id) if !type_level => format!("{label} {id}"),
+            _ => format!("{label}s"),
+        }
+    }
+
+    /// "delete lead L7", "export leads", or "manage users" for multi-word type-level actions.
+    fn doing(&self, action: u16, subject: &Subject, ids: Ids<'_>) -> String {
+        let ty = subject.child.unwrap_or(subject.facts.ty);
+        let name = self
+            .engine
+            .actions
+            .get(action as usize)
+            .map(String::as_str)
+            .unwrap_or("act");
+        let kind = self
+            .engine
+            .types
+            .get(ty as usize)
+            .and_then(|t| t.kind.get(action as usize))
+            .copied()
+            .unwrap_or(1);
+        if kind == 2 && name.contains('_') {
+            return words(name);
+        }
+        format!(
+            "{} {}",
+            words(name),
+            self.thing(
+                ty,
+                ids.record,
+                subject.facts.type_level && subject.child.is_none()
+            )
+        )
+    }
+
+    /// The record the rules were evaluated on, as text ("contact C1").
+    fn evaluated(&self, subject: &Subject, ids: Ids<'_>) -> String {
+        let id = if subject.child.is_some() {
+            ids.parent
+        } else {
+            ids.record
+        };
+        self.thing(subject.facts.ty, id, subject.facts.type_level)
+    }
+
+    fn who(&self, v: Val) -> String {
+        match v {
+            Val::Str(s) if s != NONE32 => self.sym_str(s).unwrap_or("someone").to_owned(),
+            Val::Str(_) => "someone outside this account".to_owned(),
+            _ => "no one".to_owned(),
+        }
+    }
+
+    fn sentence(
+        &self,
+        v: Verdict,
+        action: u16,
+        subject: &Subject,
+        ids: Ids<'_>,
+        upgrade: Option<&str>,
+    ) -> String {
+        let doing = self.doing(action, subject, ids);
+        let base = match v {
+            Verdict::Allowed { .. } => return format!("you may {doing}."),
+            Verdict::UnknownUser => {
+                return format!("there is no user {} in this account.", ids.user)
+            }
+            Verdict::NoPermission => {
+                let role = self
+                    .users
+                    .get(self.user_index(ids.user).unwrap_or(NONE32) as usize)
+                    .and_then(|u| self.engine.roles.get(u.role as usize))
+                    .map(|r| r.name.as_str())
+                    .unwrap_or("none");
+                format!("your role {} does not allow you to {doing}.", words(role))
+            }
+            Verdict::Forbidden { rule } => {
+                let id = self
+                    .engine
+                    .rules
+                    .get(rule as usize)
+                    .map(|r| r.id.as_str())
+                    .unwrap_or("");
+                format!("rule {id} forbids you to {doing}.")
+            }
+            Verdict::PlanRequired { .. } => format!(
+                "upgrade to the {} plan to {doing}.",
+                words(upgrade.unwrap_or("next"))
+            ),
+            Verdict::Missed { rule, stage } => {
+                self.missed(rule, stage, action, subject, ids, &doing)
+            }
+        };
+        match (subject.child, ids.record) {
+            (Some(child), Some(id)) if !matches!(v, Verdict::NoPermission) => {
+                format!(
+                    "{} follows {}: {}",
+                    self.thing(child, Some(id), false),
+                    self.evaluated(subject, ids),
+                    capitalise(base)
+                )
+            }
+            _ => base,
+        }
+    }
+
+    fn missed(
+        &self,
+        rule: u32,
+        stage: Stage,
+        action: u16,
+        subject: &Subject,
+        ids: Ids<'_>,
+        doing: &str,
+    ) -> String {
+        let f = &subject.facts;
+        let it = capitalise(self.evaluated(subject, ids));
+        let Some(r) = self.engine.rules.get(rule as usize) else {
+            return format!("you may not {doing}.");
+        };
+        match stage {
+            Stage::State => self.state_message(&it, action, subject),
+            Stage::Condition => match &r.explain {
+                Some(why) => format!("you may not {doing}: {why}."),
+                None => format!("{it} does not meet the condition of rule {}.", r.id),
+            },
+            Stage::Scope => match r.scope {
+                Scope::Own => format!(
+                    "{it} belongs to {}, not to you.",
+                    self.who(f.field(F_OWNER))
+                ),
+                Scope::Subordinates => format!(
+                    "{it} belongs to {}, who is not in your reporting line.",
+                    self.who(f.field(F_OWNER))
+                ),
+                Scope::Created => format!(
+                    "{it} was created by {}, not by you.",
+                    self.who(f.field(F_CREATOR))
+                ),
+                Scope::Assignee => format!(
+                    "{it} is assigned to {}, not to you.",
+                    self.who(f.field(F_ASSIGNEE))
+                ),
+                Scope::Team => format!(
+                    "{it} belongs to team {}, which is not one of your teams.",
+                    self.who(f.field(F_TEAM))
+                ),
+                Scope::Org => format!(
+                    "your organisation is not a party to {}.",
+                    self.evaluated(subject, ids)
+                ),
+                Scope::Granted => format!("{it} has not been shared with you."),
+                Scope::Manager => self.manager_message(doing, ids),
+                Scope::All => format!("you may not {doing}."),
+            },
+            Stage::External => {
+                let org = self
+                    .user_index(ids.user)
+                    .and_then(|u| self.users.get(u as usize))
+                    .map(|u| self.who(Val::Str(u.org)))
+                    .unwrap_or_default();
+                format!("you belong to {org}, another organisation, and this is not open to other organisations: you may not {doing}.")
+            }
+            Stage::Setting => {
+                let s = r.setting.and_then(|s| self.engine.settings.get(s as usize));
+                let name = s
+                    .map(|s| s.label.clone().unwrap_or_else(|| words(&s.name)))
+                    .unwrap_or_default();
+                format!("the setting \u{201c}{name}\u{201d} is turned off for this account, so you may not {doing}.")
+            }
+            Stage::Plan => format!("your plan does not allow you to {doing}."),
+        }
+    }
+
+    fn manager_message(&self, doing: &str, ids: Ids<'_>) -> String {
+        let manager = self
+            .user_index(ids.user)
+            .and_then(|u| self.users.get(u as usize))
+            .map(|u| u.manager)
+            .unwrap_or(NONE32);
+        match self.user_id(manager) {
+            Some(m) => format!("your manager {m} may not {doing} either."),
+            None => format!("you have no manager whose access you share, so you may not {doing}."),
+        }
+    }
+
+    fn state_message(&self, it: &str, action: u16, subject: &Subject) -> String {
+        let (ty, action) = self.target(subject, action);
+        let Some(t) = self.engine.types.get(ty as usize) else {
+            return format!("{it} is not in a state that allows this.");
+        };
+        let from = t.from.get(action as usize).copied().unwrap_or(u64::MAX);
+        let allowed: Vec<String> = t
+            .states
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| from & (1u64 << (i & 63)) != 0)
+            .map(|(_, s)| words(s))
+            .collect();
+        let verb = words(
+            self.engine
+                .actions
+                .get(action as usize)
+                .map(String::as_str)
+                .unwrap_or("this"),
+        );
+        let now = match self
+            .state_index(ty, &subject.facts)
+            .and_then(|i| t.states.get(i))
+        {
+            Some(s) => format!("{it} is {}", words(s)),
+            None => format!("{it} has no known state"),
+        };
+        format!(
+            "{now}; {verb} is allowed only from {}.",
+            allowed.join(" or ")
+        )
+    }
+}

@@ -1,0 +1,64 @@
+//! A randomly keyed hasher for every map keyed by input strings.
+//!
+//! Ids come from users of the library, and sometimes from their users. With a fixed hash
+//! function, crafted ids that collide would turn each lookup into a linear scan. The key is
+//! drawn once per process from `getrandom` (the OS natively, `crypto.getRandomValues` in wasm,
+//! where std's `RandomState` has no entropy), and fed to SipHash before the data.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::OnceLock;
+
+static KEY: OnceLock<[u64; 2]> = OnceLock::new();
+
+fn key() -> [u64; 2] {
+    *KEY.get_or_init(|| {
+        let mut bytes = [0u8; 16];
+        // Without entropy the hasher still works, only without the secret: fall back to
+        // the address of a local, which differs between processes under ASLR.
+        if getrandom::fill(&mut bytes).is_err() {
+            let fallback = &bytes as *const _ as u64;
+            bytes[..8].copy_from_slice(&fallback.to_le_bytes());
+        }
+        let (a, b) = bytes.split_at(8);
+        let mut lo = [0u8; 8];
+        let mut hi = [0u8; 8];
+        lo.copy_from_slice(a);
+        hi.copy_from_slice(b);
+        [u64::from_le_bytes(lo), u64::from_le_bytes(hi)]
+    })
+}
+
+/// Builds SipHash hashers that absorb a per-process secret before any data.
+#[derive(Clone, Copy, Debug)]
+pub struct Keyed {
+    key: [u64; 2],
+}
+
+impl Default for Keyed {
+    fn default() -> Self {
+        Keyed { key: key() }
+    }
+}
+
+impl BuildHasher for Keyed {
+    type Hasher = DefaultHasher;
+
+    fn build_hasher(&self) -> DefaultHasher {
+        let mut h = DefaultHasher::new();
+        h.write_u64(self.key[0]);
+        h.write_u64(self.key[1]);
+        h
+    }
+}
+
+/// A `HashMap` keyed by input, with the keyed hasher.
+pub type Map<K, V> = std::collections::HashMap<K, V, Keyed>;
+
+/// A `HashSet` of input values, with the keyed hasher.
+pub type Set<K> = std::collections::HashSet<K, Keyed>;
+
+/// An empty map with the keyed hasher and room for `n` entries.
+pub fn map_with_capacity<K, V>(n: usize) -> Map<K, V> {
+    Map::with_capacity_and_hasher(n, Keyed::default())
+}

@@ -1,0 +1,206 @@
+//! Records: a JSON record (or a type-level `{type}`) resolved against a tenant into a
+//! [`Subject`], reading only the fields the policy uses. Bad input (no `type`, an unknown
+//! type, a child without its parent) is an error with the path of the offending field.
+
+use crate::compile::{FIELD_SLOTS, NONE32};
+use crate::directory::Tenant;
+use crate::error::{join, Error};
+use crate::eval::{Facts, Subject, Val};
+use crate::json::Json;
+use crate::limits;
+
+impl Tenant {
+    /// The type index of a type name, or `unknown_type`.
+    pub fn type_index(&self, name: &str, path: &str) -> Result<u16, Error> {
+        self.engine.type_ix.get(name).copied().ok_or_else(|| {
+            let all: Vec<&str> = self.engine.type_names().collect();
+            Error::new(
+                "unknown_type",
+                format!(
+                    "the type `{name}` is not declared; expected one of `{}`",
+                    all.join("`, `")
+                ),
+                path,
+            )
+        })
+    }
+
+    /// The action index of `name` on the subject's type, or `unknown_action`.
+    pub fn action_index(&self, name: &str, subject: &Subject) -> Result<u16, Error> {
+        let ty = subject.child.unwrap_or(subject.facts.ty);
+        let e = &self.engine;
+        let t = e.types.get(ty as usize).ok_or_else(|| {
+            Error::new("unknown_type", "the record's type is not declared", "/type")
+        })?;
+        match e.action_ix.get(name) {
+            Some(&a) if t.kind.get(a as usize).copied().unwrap_or(0) != 0 => Ok(a),
+            _ => Err(Error::new(
+                "unknown_action",
+                format!(
+                    "the action `{name}` is not declared on type `{}`; expected one of `{}`",
+                    t.name,
+                    e.actions_of(&t.name).join("`, `")
+                ),
+                "",
+            )),
+        }
+    }
+
+    /// Resolves a record against this tenant. `path` prefixes error paths (e.g. `/records/3`).
+    pub fn resolve(&self, rec: &Json, path: &str) -> Result<Subject, Error> {
+        let (ty, is_child) = self.record_type(rec, path)?;
+        if !is_child {
+            return Ok(Subject {
+                child: None,
+                facts: self.facts(rec, ty, path)?,
+            });
+        }
+        let ppath = join(path, "parent");
+        let parent = match rec.get("parent") {
+            Some(p @ Json::Obj(_)) => p,
+            _ => {
+                let name = self
+                    .engine
+                    .types
+                    .get(ty as usize)
+                    .map(|t| t.name.as_str())
+                    .unwrap_or("");
+                return Err(Error::new("missing_parent", format!("a `{name}` record follows its parent: pass `parent` with the parent record"), ppath));
+            }
+        };
+        let (pty, parent_is_child) = self.record_type(parent, &ppath)?;
+        let allowed = self
+            .engine
+            .types
+            .get(ty as usize)
+            .map(|t| t.parents.contains(&pty))
+            .unwrap_or(false);
+        if parent_is_child || !allowed {
+            let name = self
+                .engine
+                .types
+                .get(pty as usize)
+                .map(|t| t.name.as_str())
+                .unwrap_or("");
+            return Err(Error::new(
+                "invalid_parent",
+                format!("the type `{name}` is not a parent type of this record"),
+                join(&ppath, "type"),
+            ));
+        }
+        Ok(Subject {
+            child: Some(ty),
+            facts: self.facts(parent, pty, &ppath)?,
+        })
+    }
+
+    fn record_type(&self, rec: &Json, path: &str) -> Result<(u16, bool), Error> {
+        let tpath = join(path, "type");
+        let Json::Obj(_) = rec else {
+            return Err(Error::new(
+                "invalid_record",
+                format!("a record must be an object, found {}", rec.kind()),
+                path,
+            ));
+        };
+        let name = match rec.get("type") {
+            Some(Json::Str(s)) => s,
+            Some(other) => {
+                return Err(Error::new(
+                    "invalid_type",
+                    format!("`type` must be a string, found {}", other.kind()),
+                    tpath,
+                ))
+            }
+            None => {
+                return Err(Error::new(
+                    "missing_field",
+                    "a record needs a `type`",
+                    tpath,
+                ))
+            }
+        };
+        let ty = self.type_index(name, &tpath)?;
+        let child = self
+            .engine
+            .types
+            .get(ty as usize)
+            .map(|t| t.is_child())
+            .unwrap_or(false);
+        Ok((ty, child))
+    }
+
+    fn facts(&self, rec: &Json, ty: u16, path: &str) -> Result<Facts, Error> {
+        let type_level = matches!(rec.get("id"), None | Some(Json::Null));
+        let mut facts = Facts {
+            ty,
+            type_level,
+            fields: [Val::Absent; FIELD_SLOTS],
+            orgs: Vec::new(),
+        };
+        if type_level {
+            return Ok(facts);
+        }
+        let e = &self.engine;
+        for (i, name) in e.fields.iter().enumerate().take(FIELD_SLOTS) {
+            if e.needed & (1u64 << i) == 0 {
+                continue;
+            }
+            let v = self.value(rec.get(name), &join(path, name))?;
+            if let Some(slot) = facts.fields.get_mut(i) {
+                *slot = v;
+            }
+        }
+        if e.reads_orgs {
+            facts.orgs = self.orgs(rec.get("orgs"), &join(path, "orgs"))?;
+        }
+        Ok(facts)
+    }
+
+    /// A JSON field value as the evaluator sees it.
+    pub fn value(&self, v: Option<&Json>, path: &str) -> Result<Val, Error> {
+        Ok(match v {
+            None => Val::Absent,
+            Some(Json::Null) => Val::Null,
+            Some(Json::Bool(b)) => Val::Bool(*b),
+            Some(Json::Num(n)) => Val::Num(*n),
+            Some(Json::Str(s)) => Val::Str(self.sym_checked(s, path)?),
+            Some(_) => Val::Absent,
+        })
+    }
+
+    /// The symbol of a record string, refusing strings longer than the limit.
+    pub fn sym_checked(&self, s: &str, path: &str) -> Result<u32, Error> {
+        limits::check(
+            s.len(),
+            limits::MAX_STRING_BYTES,
+            "string_too_long",
+            "the string length in bytes",
+            path,
+        )?;
+        Ok(self.sym(s))
+    }
+
+    fn orgs(&self, v: Option<&Json>, path: &str) -> Result<Vec<u32>, Error> {
+        let Some(Json::Arr(items)) = v else {
+            return Ok(Vec::new());
+        };
+        limits::check(
+            items.len(),
+            limits::MAX_RECORD_ORGS,
+            "too_many_orgs",
+            "the number of organisations",
+            path,
+        )?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            if let Json::Str(s) = item {
+                let sym = self.sym_checked(s, &format!("{path}/{i}"))?;
+                if sym != NONE32 {
+                    out.push(sym);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
