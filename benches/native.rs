@@ -1,0 +1,2 @@
+//! Native benchmark of the core (placeholder until the bench helper fills it in).
+fn main() {}

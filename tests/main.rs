@@ -1,0 +1,1 @@
+//! The native test binary (filled in by the corpus work).
