@@ -1,0 +1,6 @@
+//! The native tests, by subject: the corpus runner, per-seed tests, presets, generated docs.
+
+pub mod corpus;
+mod presets;
+mod seeds;
+mod tables;

@@ -1,0 +1,1 @@
+//! `docs/presets.md`, generated from the engine.
