@@ -214,7 +214,7 @@ pub fn amount(v: Option<&Json>, path: &str) -> Result<f64, Error> {
     }
 }
 
-/// `String(value)` of a group-by field.
+/// `String(value)` of a group-by field, as JavaScript prints it.
 pub fn group_key(v: Option<&Json>) -> String {
     match v {
         None => "undefined".to_owned(),
@@ -222,7 +222,18 @@ pub fn group_key(v: Option<&Json>) -> String {
         Some(Json::Bool(b)) => b.to_string(),
         Some(Json::Num(n)) => number_key(*n),
         Some(Json::Str(s)) => s.clone(),
-        Some(Json::Arr(_)) | Some(Json::Obj(_)) => "[object]".to_owned(),
+        Some(Json::Arr(items)) => items
+            .iter()
+            .map(|i| {
+                if matches!(i, Json::Null) {
+                    String::new()
+                } else {
+                    group_key(Some(i))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        Some(Json::Obj(_)) => "[object Object]".to_owned(),
     }
 }
 

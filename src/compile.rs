@@ -225,6 +225,17 @@ impl Engine {
         out.into_iter().map(|(_, a)| a).collect()
     }
 
+    /// The record fields a caller must encode for the compact batch path, in order:
+    /// `(field index, field name)`.
+    pub fn encoded_fields(&self) -> Vec<(usize, &str)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.needed & (1u64 << i) != 0)
+            .map(|(i, n)| (i, n.as_str()))
+            .collect()
+    }
+
     /// The plan index of `name`.
     pub fn plan_index(&self, name: &str) -> Option<u8> {
         self.plans.iter().position(|p| p == name).map(|i| i as u8)

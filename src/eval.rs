@@ -242,7 +242,14 @@ impl Tenant {
                     }
                     Err(Stage::Plan) => {}
                     Err(stage) => {
-                        if best.map(|(s, _)| stage > s).unwrap_or(true) {
+                        let nearer = match best {
+                            None => true,
+                            Some((s, _)) if stage != s => stage > s,
+                            Some((_, r)) => {
+                                stage == Stage::Scope && self.reach(g.rule) > self.reach(r)
+                            }
+                        };
+                        if nearer {
                             best = Some((stage, g.rule));
                         }
                     }
@@ -255,6 +262,18 @@ impl Tenant {
             (None, Some((upgrade_to, rule)), _) => Verdict::PlanRequired { rule, upgrade_to },
             (None, None, Some((stage, rule))) => Verdict::Missed { rule, stage },
             (None, None, None) => Verdict::NoPermission,
+        }
+    }
+
+    /// How many records a rule's scope can reach, for choosing which of two scope misses to
+    /// explain: "not in your reporting line" says more than "not yours".
+    fn reach(&self, rule: u32) -> u8 {
+        match self.engine.rules.get(rule as usize).map(|r| r.scope) {
+            Some(Scope::All) => 5,
+            Some(Scope::Team | Scope::Org | Scope::Manager) => 4,
+            Some(Scope::Subordinates) => 3,
+            Some(Scope::Granted) => 2,
+            _ => 1,
         }
     }
 

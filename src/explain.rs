@@ -34,20 +34,17 @@ pub struct Ids<'a> {
 
 impl Verdict {
     /// The stable code of this verdict.
-    pub fn code(self, t: &Tenant) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             Verdict::Allowed { .. } => "allowed",
             Verdict::UnknownUser => "unknown_user",
             Verdict::NoPermission => "no_permission",
             Verdict::Forbidden { .. } => "forbidden",
             Verdict::PlanRequired { .. } => "plan_required",
-            Verdict::Missed { stage, rule } => match stage {
+            Verdict::Missed { stage, .. } => match stage {
                 Stage::State => "invalid_state",
                 Stage::Condition => "condition_failed",
-                Stage::Scope => match t.engine.rules.get(rule as usize).map(|r| r.scope) {
-                    Some(Scope::Manager) => "out_of_scope",
-                    _ => "out_of_scope",
-                },
+                Stage::Scope => "out_of_scope",
                 Stage::External => "external_org",
                 Stage::Setting => "setting_disabled",
                 Stage::Plan => "plan_required",
@@ -86,7 +83,7 @@ impl Tenant {
         let message = capitalise(self.sentence(v, action, subject, ids, upgrade_to.as_deref()));
         Decision {
             allowed: v.allowed(),
-            code: v.code(self),
+            code: v.code(),
             message,
             rule: rule.map(|r| r.id.clone()),
             upgrade_to,

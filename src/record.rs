@@ -204,3 +204,93 @@ impl Tenant {
         Ok(out)
     }
 }
+
+/// Tags of the compact value encoding used by batch callers that resolve strings themselves
+/// (the JavaScript binding): one tag and one number per field.
+pub mod code {
+    pub const ABSENT: u8 = 0;
+    pub const NULL: u8 = 1;
+    pub const BOOL: u8 = 2;
+    pub const NUM: u8 = 3;
+    /// The number is a tenant symbol (user ids are `0..users`), or -1 for an unknown string.
+    pub const STR: u8 = 4;
+}
+
+impl Tenant {
+    /// Builds a subject from the compact encoding: `ty` is the record's type, `parent_ty` the
+    /// type whose fields are encoded when `ty` is a child type; `tags`/`vals` hold one entry per
+    /// field of [`encoded_fields`](Tenant::encoded_fields). Nothing here trusts its input.
+    pub fn subject_from_codes(
+        &self,
+        ty: u32,
+        parent_ty: i32,
+        type_level: bool,
+        tags: &[u8],
+        vals: &[f64],
+        path: &str,
+    ) -> Result<Subject, Error> {
+        let e = &self.engine;
+        let t = e.types.get(ty as usize).ok_or_else(|| {
+            Error::new(
+                "unknown_type",
+                "the record's type is not declared",
+                join(path, "type"),
+            )
+        })?;
+        let (child, fty) = if t.is_child() {
+            let p = u16::try_from(parent_ty)
+                .ok()
+                .filter(|p| t.parents.contains(p));
+            match p {
+                Some(p) => (Some(ty as u16), p),
+                None => return Err(Error::new(
+                    "missing_parent",
+                    format!(
+                        "a `{}` record follows its parent: pass `parent` with the parent record",
+                        t.name
+                    ),
+                    join(path, "parent"),
+                )),
+            }
+        } else {
+            (None, ty as u16)
+        };
+        let mut facts = Facts {
+            ty: fty,
+            type_level,
+            fields: [Val::Absent; FIELD_SLOTS],
+            orgs: Vec::new(),
+        };
+        if !type_level {
+            let mut k = 0usize;
+            for i in 0..e.fields.len().min(FIELD_SLOTS) {
+                if e.needed & (1u64 << i) == 0 {
+                    continue;
+                }
+                let v = decode(
+                    tags.get(k).copied().unwrap_or(code::ABSENT),
+                    vals.get(k).copied().unwrap_or(0.0),
+                    self.users.len() + self.sym_list.len(),
+                );
+                if let Some(slot) = facts.fields.get_mut(i) {
+                    *slot = v;
+                }
+                k += 1;
+            }
+        }
+        Ok(Subject { child, facts })
+    }
+}
+
+fn decode(tag: u8, val: f64, n_syms: usize) -> Val {
+    match tag {
+        code::NULL => Val::Null,
+        code::BOOL => Val::Bool(val != 0.0),
+        code::NUM => Val::Num(val),
+        code::STR if val >= 0.0 && (val as usize) < n_syms && val.fract() == 0.0 => {
+            Val::Str(val as u32)
+        }
+        code::STR => Val::Str(NONE32),
+        _ => Val::Absent,
+    }
+}

@@ -1,1 +1,540 @@
-//! The wasm-bindgen layer (filled in next).
+//! The only file that knows wasm-bindgen. It converts and does nothing else: JSON text and
+//! typed arrays in, JSON text and typed arrays out, errors as JSON text that the JavaScript
+//! entry points (`js/accord.js`) turn into `AccordError`. No rule logic lives here.
+//!
+//! Two ways in, one engine behind both: `*_json` methods take records as JSON text and resolve
+//! them in Rust (every call works this way); `*_codes` methods take records the JavaScript side
+//! already reduced to the fields the policy reads (see [`crate::record::code`]), one typed array
+//! per column, so a batch of 100,000 records crosses the boundary once.
+
+use crate::batch::Group;
+use crate::directory::Tenant;
+use crate::error::{Error, Errors};
+use crate::eval::Subject;
+use crate::explain::Ids;
+use crate::json::Json;
+use crate::Engine;
+use serde::Serialize;
+use std::sync::Arc;
+use wasm_bindgen::prelude::*;
+
+#[derive(Serialize)]
+struct ErrorOut<'a> {
+    code: &'a str,
+    message: &'a str,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct ErrorsOut<'a> {
+    code: &'a str,
+    message: &'a str,
+    path: &'a str,
+    errors: Vec<ErrorOut<'a>>,
+}
+
+fn out(e: &Error) -> ErrorOut<'_> {
+    ErrorOut {
+        code: e.code(),
+        message: e.message(),
+        path: e.path(),
+    }
+}
+
+/// Errors as the JSON text the JavaScript side turns into an `AccordError`.
+fn js_errors(errs: &Errors) -> JsValue {
+    let first = errs.first();
+    let body = ErrorsOut {
+        code: first.code(),
+        message: first.message(),
+        path: first.path(),
+        errors: errs.iter().map(out).collect(),
+    };
+    JsValue::from_str(&serde_json::to_string(&body).unwrap_or_default())
+}
+
+fn js_error(e: Error) -> JsValue {
+    js_errors(&Errors::from(e))
+}
+
+fn json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+fn parse(text: &str) -> Result<Json, JsValue> {
+    Json::parse(text).map_err(js_error)
+}
+
+fn records(text: &str) -> Result<Vec<Json>, JsValue> {
+    match parse(text)? {
+        Json::Arr(items) => Ok(items),
+        other => Err(js_error(Error::new(
+            "invalid_type",
+            format!("records must be an array, found {}", other.kind()),
+            "",
+        ))),
+    }
+}
+
+/// A compiled policy.
+#[wasm_bindgen]
+pub struct RawEngine {
+    inner: Arc<Engine>,
+}
+
+#[derive(Serialize)]
+struct TypeOut<'a> {
+    name: &'a str,
+    child: bool,
+    parents: &'a [u16],
+}
+
+#[derive(Serialize)]
+struct Schema<'a> {
+    name: Option<&'a str>,
+    plans: &'a [String],
+    types: Vec<TypeOut<'a>>,
+    actions: &'a [String],
+    fields: Vec<&'a str>,
+    #[serde(rename = "readsOrgs")]
+    reads_orgs: bool,
+    warnings: Vec<ErrorOut<'a>>,
+}
+
+#[wasm_bindgen]
+impl RawEngine {
+    /// Compiles a policy given as JSON text.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy: &str) -> Result<RawEngine, JsValue> {
+        let doc = parse(policy)?;
+        Engine::new(&doc)
+            .map(|e| RawEngine { inner: Arc::new(e) })
+            .map_err(|e| js_errors(&e))
+    }
+
+    /// What the JavaScript side needs to encode questions: names in index order.
+    pub fn schema(&self) -> String {
+        let e = &self.inner;
+        json(&Schema {
+            name: e.name(),
+            plans: &e.plans,
+            types: e
+                .types
+                .iter()
+                .map(|t| TypeOut {
+                    name: &t.name,
+                    child: t.is_child(),
+                    parents: &t.parents,
+                })
+                .collect(),
+            actions: &e.actions,
+            fields: e.encoded_fields().into_iter().map(|(_, n)| n).collect(),
+            reads_orgs: e.reads_orgs,
+            warnings: e.warnings().iter().map(out).collect(),
+        })
+    }
+
+    /// Compiles a directory given as JSON text.
+    pub fn tenant(&self, directory: &str) -> Result<RawTenant, JsValue> {
+        let doc = parse(directory)?;
+        Tenant::new(Arc::clone(&self.inner), &doc)
+            .map(|t| RawTenant { inner: t })
+            .map_err(|e| js_errors(&e))
+    }
+}
+
+/// A compiled directory.
+#[wasm_bindgen]
+pub struct RawTenant {
+    inner: Tenant,
+}
+
+#[derive(Serialize)]
+struct Denied<'a> {
+    i: usize,
+    code: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct BulkOut<'a> {
+    allowed: &'a [usize],
+    denied: Vec<Denied<'a>>,
+}
+
+/// Concatenated strings and their end offsets in UTF-16 code units (JavaScript string units).
+fn text_and_ends<'a>(items: impl Iterator<Item = &'a str>) -> (String, Vec<u32>) {
+    let mut text = String::new();
+    let mut ends = Vec::new();
+    let mut units = 0u32;
+    for s in items {
+        text.push_str(s);
+        units += s.encode_utf16().count() as u32;
+        ends.push(units);
+    }
+    (text, ends)
+}
+
+#[wasm_bindgen]
+impl RawTenant {
+    /// All user ids concatenated, in directory order (see [`user_ends`](RawTenant::user_ends)).
+    pub fn user_text(&self) -> String {
+        let t = &self.inner;
+        text_and_ends((0..t.user_count() as u32).filter_map(|i| t.user_id(i))).0
+    }
+
+    /// End offset of each user id in [`user_text`](RawTenant::user_text), in UTF-16 units.
+    pub fn user_ends(&self) -> Vec<u32> {
+        let t = &self.inner;
+        text_and_ends((0..t.user_count() as u32).filter_map(|i| t.user_id(i))).1
+    }
+
+    /// The other strings the tenant knows (symbols `users..`), concatenated.
+    pub fn sym_text(&self) -> String {
+        text_and_ends(self.inner.sym_list.iter().map(String::as_str)).0
+    }
+
+    /// End offset of each string in [`sym_text`](RawTenant::sym_text), in UTF-16 units.
+    pub fn sym_ends(&self) -> Vec<u32> {
+        text_and_ends(self.inner.sym_list.iter().map(String::as_str)).1
+    }
+
+    pub fn can_json(&self, user: &str, action: &str, record: &str) -> Result<bool, JsValue> {
+        self.inner
+            .can(user, action, &parse(record)?)
+            .map_err(js_error)
+    }
+
+    pub fn check_json(&self, user: &str, action: &str, record: &str) -> Result<String, JsValue> {
+        self.inner
+            .check(user, action, &parse(record)?)
+            .map(|d| json(&d))
+            .map_err(js_error)
+    }
+
+    pub fn permitted_json(&self, user: &str, record: &str) -> Result<String, JsValue> {
+        self.inner
+            .permitted(user, &parse(record)?)
+            .map(|p| json(&p))
+            .map_err(js_error)
+    }
+
+    pub fn filter_json(
+        &self,
+        user: &str,
+        action: &str,
+        records_json: &str,
+    ) -> Result<Vec<u32>, JsValue> {
+        let recs = records(records_json)?;
+        self.inner
+            .filter(user, action, &recs)
+            .map(|ix| ix.into_iter().map(|i| i as u32).collect())
+            .map_err(js_error)
+    }
+
+    pub fn total_json(
+        &self,
+        user: &str,
+        records_json: &str,
+        field: &str,
+        group_by: Option<String>,
+    ) -> Result<String, JsValue> {
+        let recs = records(records_json)?;
+        self.inner
+            .total(user, &recs, field, group_by.as_deref())
+            .map(|t| json(&t))
+            .map_err(js_error)
+    }
+
+    pub fn bulk_json(
+        &self,
+        user: &str,
+        action: &str,
+        records_json: &str,
+        to: Option<String>,
+    ) -> Result<String, JsValue> {
+        let recs = records(records_json)?;
+        let b = self
+            .inner
+            .bulk(user, action, &recs, to.as_deref())
+            .map_err(js_error)?;
+        let denied = b
+            .denied
+            .iter()
+            .map(|r| Denied {
+                i: r.index,
+                code: r.code,
+                message: &r.message,
+            })
+            .collect();
+        Ok(json(&BulkOut {
+            allowed: &b.allowed_index,
+            denied,
+        }))
+    }
+
+    /// The hot path for one record: 1 allowed, 0 denied, -1 when the encoded question is
+    /// invalid (the caller then asks again through `can_json` to get the error).
+    #[allow(clippy::too_many_arguments)]
+    pub fn can_codes(
+        &self,
+        user: i32,
+        action: u32,
+        ty: u32,
+        parent_ty: i32,
+        type_level: bool,
+        t0: u8,
+        v0: f64,
+        t1: u8,
+        v1: f64,
+        t2: u8,
+        v2: f64,
+        t3: u8,
+        v3: f64,
+    ) -> i32 {
+        let tags = [t0, t1, t2, t3];
+        let vals = [v0, v1, v2, v3];
+        match self.encoded(action, ty, parent_ty, type_level, &tags, &vals, "") {
+            Ok((a, s)) => i32::from(self.inner.allows(u32::try_from(user).ok(), a, &s)),
+            Err(_) => -1,
+        }
+    }
+
+    /// Indices of the permitted records; columns as described in [`crate::record::code`].
+    pub fn filter_codes(
+        &self,
+        user: i32,
+        action: u32,
+        ty: &[u32],
+        parent_ty: &[i32],
+        type_level: &[u8],
+        tags: &[u8],
+        vals: &[f64],
+    ) -> Result<Vec<u32>, JsValue> {
+        let cols = Columns::new(&self.inner, ty, parent_ty, type_level, tags, vals);
+        let u = u32::try_from(user).ok();
+        let mut out = Vec::new();
+        for i in 0..ty.len() {
+            let (a, s) = cols.subject(self, i, action)?;
+            if self.inner.allows(u, a, &s) {
+                out.push(i as u32);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `[total, count, then per group: total, count, first counted index]` over the records
+    /// the user may view.
+    /// `kinds[i]`: 0 absent/null, 1 finite number (in `amounts[i]`), else the JSON kind name
+    /// index for the error message (2 number not finite, 3 string, 4 boolean, 5 object/array).
+    #[allow(clippy::too_many_arguments)]
+    pub fn total_codes(
+        &self,
+        user: i32,
+        view: u32,
+        ty: &[u32],
+        parent_ty: &[i32],
+        type_level: &[u8],
+        tags: &[u8],
+        vals: &[f64],
+        kinds: &[u8],
+        amounts: &[f64],
+        groups: &[u32],
+        n_groups: u32,
+        field: &str,
+    ) -> Result<Vec<f64>, JsValue> {
+        let cols = Columns::new(&self.inner, ty, parent_ty, type_level, tags, vals);
+        let u = u32::try_from(user).ok();
+        let mut per_group = vec![(Group::default(), 0usize); n_groups as usize];
+        let (mut total, mut count) = (0.0f64, 0u64);
+        for i in 0..ty.len() {
+            let (a, s) = cols.subject(self, i, view)?;
+            if !self.inner.allows(u, a, &s) {
+                continue;
+            }
+            let amount = match kinds.get(i).copied().unwrap_or(0) {
+                0 => 0.0,
+                1 => amounts.get(i).copied().unwrap_or(0.0),
+                k => {
+                    let found = [
+                        "a number that is not finite",
+                        "a string",
+                        "a boolean",
+                        "an object",
+                    ]
+                    .get(k as usize - 2)
+                    .copied()
+                    .unwrap_or("a value");
+                    return Err(js_error(Error::new(
+                        "invalid_number",
+                        format!("expected a finite number to sum, found {found}"),
+                        format!("/{i}/{}", crate::error::pointer_segment(field)),
+                    )));
+                }
+            };
+            total += amount;
+            count += 1;
+            if let Some((g, first)) = groups.get(i).and_then(|&g| per_group.get_mut(g as usize)) {
+                if g.count == 0 {
+                    *first = i;
+                }
+                g.total += amount;
+                g.count += 1;
+            }
+        }
+        let mut outv = vec![total, count as f64];
+        for (g, first) in per_group {
+            outv.push(g.total);
+            outv.push(g.count as f64);
+            outv.push(first as f64);
+        }
+        Ok(outv)
+    }
+
+    /// Per-record decisions of a bulk action. `ids_json` is a JSON array holding, per record, its
+    /// id and its parent's id (or null) as text, for messages; the result is
+    /// `{allowed: [index], denied: [{i, code, message}]}`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn bulk_codes(
+        &self,
+        user_id: &str,
+        action: u32,
+        to: Option<String>,
+        ty: &[u32],
+        parent_ty: &[i32],
+        type_level: &[u8],
+        tags: &[u8],
+        vals: &[f64],
+        ids_json: &str,
+    ) -> Result<String, JsValue> {
+        let t = &self.inner;
+        if let Some(to) = to.as_deref() {
+            if t.user_index(to).is_none() {
+                return Err(js_error(Error::new(
+                    "unknown_user",
+                    format!("the new owner `{to}` is not a user of this account"),
+                    "/to",
+                )));
+            }
+        }
+        let ids: Vec<Option<String>> = match parse(ids_json)? {
+            Json::Arr(items) => items
+                .into_iter()
+                .map(|j| if let Json::Str(s) = j { Some(s) } else { None })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let cols = Columns::new(t, ty, parent_ty, type_level, tags, vals);
+        let u = t.user_index(user_id);
+        let mut allowed = Vec::new();
+        let mut denied_owned: Vec<(usize, &'static str, String)> = Vec::new();
+        for i in 0..ty.len() {
+            let (a, s) = cols.subject(self, i, action)?;
+            let v = t.verdict(u, a, &s);
+            if v.allowed() {
+                allowed.push(i);
+            } else {
+                let id = ids.get(2 * i).cloned().flatten();
+                let parent = ids.get(2 * i + 1).cloned().flatten();
+                let d = t.decision(
+                    v,
+                    a,
+                    &s,
+                    Ids {
+                        user: user_id,
+                        record: id.as_deref(),
+                        parent: parent.as_deref(),
+                    },
+                );
+                denied_owned.push((i, d.code, d.message));
+            }
+        }
+        let denied = denied_owned
+            .iter()
+            .map(|(i, code, message)| Denied {
+                i: *i,
+                code,
+                message,
+            })
+            .collect();
+        Ok(json(&BulkOut {
+            allowed: &allowed,
+            denied,
+        }))
+    }
+}
+
+/// Column slices of an encoded batch.
+struct Columns<'a> {
+    fields: usize,
+    ty: &'a [u32],
+    parent_ty: &'a [i32],
+    type_level: &'a [u8],
+    tags: &'a [u8],
+    vals: &'a [f64],
+}
+
+impl<'a> Columns<'a> {
+    fn new(
+        t: &Tenant,
+        ty: &'a [u32],
+        parent_ty: &'a [i32],
+        type_level: &'a [u8],
+        tags: &'a [u8],
+        vals: &'a [f64],
+    ) -> Self {
+        Columns {
+            fields: t.engine.encoded_fields().len(),
+            ty,
+            parent_ty,
+            type_level,
+            tags,
+            vals,
+        }
+    }
+
+    fn subject(&self, raw: &RawTenant, i: usize, action: u32) -> Result<(u16, Subject), JsValue> {
+        let f = self.fields;
+        let tags = self.tags.get(i * f..(i + 1) * f).unwrap_or(&[]);
+        let vals = self.vals.get(i * f..(i + 1) * f).unwrap_or(&[]);
+        let path = format!("/{i}");
+        raw.encoded(
+            action,
+            self.ty.get(i).copied().unwrap_or(u32::MAX),
+            self.parent_ty.get(i).copied().unwrap_or(-1),
+            self.type_level.get(i).copied().unwrap_or(0) != 0,
+            tags,
+            vals,
+            &path,
+        )
+    }
+}
+
+impl RawTenant {
+    #[allow(clippy::too_many_arguments)]
+    fn encoded(
+        &self,
+        action: u32,
+        ty: u32,
+        parent_ty: i32,
+        type_level: bool,
+        tags: &[u8],
+        vals: &[f64],
+        path: &str,
+    ) -> Result<(u16, Subject), JsValue> {
+        let t = &self.inner;
+        let s = t
+            .subject_from_codes(ty, parent_ty, type_level, tags, vals, path)
+            .map_err(js_error)?;
+        let name = t
+            .engine
+            .actions
+            .get(action as usize)
+            .map(String::as_str)
+            .unwrap_or("");
+        let a = t
+            .action_index(name, &s)
+            .map_err(|e| js_error(e.under(path)))?;
+        Ok((a, s))
+    }
+}
