@@ -161,7 +161,11 @@ impl Tenant {
     pub(crate) fn attr(&self, user: u32, attr: u8) -> Val {
         let n = self.engine.user_attrs.len();
         self.attrs
-            .get(user as usize * n + attr as usize)
+            .get(
+                (user as usize)
+                    .saturating_mul(n)
+                    .saturating_add(attr as usize),
+            )
             .copied()
             .unwrap_or(Val::Absent)
     }
@@ -617,7 +621,8 @@ impl<'s> Build<'s> {
         let n = users.len();
         // Children in CSR form: counts, prefix sums, fill.
         let mut starts = vec![0u32; n + 1];
-        for &m in managers {
+        // A root's manager is NONE32: skip it before any arithmetic (usize is 32 bits in wasm).
+        for &m in managers.iter().filter(|&&m| m != NONE32) {
             if let Some(s) = starts.get_mut(m as usize + 1) {
                 *s += 1;
             }

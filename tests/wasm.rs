@@ -1,0 +1,279 @@
+//! The shared corpus through the wasm binding (`src/wasm.rs`), compiled to wasm32 and run by
+//! wasm-bindgen-test in Node and in headless Chromium (`WASM_BINDGEN_USE_BROWSER=1`).
+//! Natively, one test checks that the list of corpus files below is complete.
+
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+/// Every corpus file, embedded: wasm tests cannot read the file system.
+const CORPUS: &[(&str, &str)] = &[
+    ("cs.json", include_str!("corpus/cs.json")),
+    ("errors.json", include_str!("corpus/errors.json")),
+    ("sc.json", include_str!("corpus/sc.json")),
+    ("se.json", include_str!("corpus/se.json")),
+    ("so-tools.json", include_str!("corpus/so-tools.json")),
+    ("so.json", include_str!("corpus/so.json")),
+    ("zs.json", include_str!("corpus/zs.json")),
+];
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn wasm_corpus_list_is_complete() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    on_disk.sort();
+    let listed: Vec<&str> = CORPUS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        on_disk, listed,
+        "add every tests/corpus/*.json file to CORPUS in tests/wasm.rs"
+    );
+}
+
+#[cfg(target_arch = "wasm32")]
+mod wasm {
+    use super::CORPUS;
+    use accord::wasm::{RawEngine, RawTenant};
+    use accord::Json;
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen_test::*;
+
+    fn err_of(e: JsValue) -> Json {
+        Json::parse(&e.as_string().unwrap_or_default()).unwrap_or(Json::Null)
+    }
+
+    fn text(j: &Json) -> String {
+        to_text(j)
+    }
+
+    fn to_text(j: &Json) -> String {
+        match j {
+            Json::Null => "null".into(),
+            Json::Bool(b) => b.to_string(),
+            Json::Num(n) => serde_json::to_string(n).unwrap(),
+            Json::Str(s) => serde_json::to_string(s).unwrap(),
+            Json::Arr(items) => format!(
+                "[{}]",
+                items.iter().map(to_text).collect::<Vec<_>>().join(",")
+            ),
+            Json::Obj(pairs) => format!(
+                "{{{}}}",
+                pairs
+                    .iter()
+                    .map(|(k, v)| format!("{}:{}", serde_json::to_string(k).unwrap(), to_text(v)))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        }
+    }
+
+    fn same(a: &Json, b: &Json) -> bool {
+        match (a, b) {
+            (Json::Obj(x), Json::Obj(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .all(|(k, v)| b.get(k).map(|w| same(v, w)).unwrap_or(false))
+            }
+            (Json::Arr(x), Json::Arr(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w))
+            }
+            _ => a == b,
+        }
+    }
+
+    fn s<'a>(c: &'a Json, k: &str) -> &'a str {
+        c.get(k).and_then(Json::as_str).unwrap_or("")
+    }
+
+    fn records(file: &Json, c: &Json) -> Json {
+        match c.get("records") {
+            Some(Json::Str(name)) => file
+                .get("records")
+                .and_then(|r| r.get(name))
+                .cloned()
+                .unwrap_or(Json::Null),
+            Some(v) => v.clone(),
+            None => Json::Null,
+        }
+    }
+
+    fn ids_of(recs: &Json, idx: &[usize]) -> Json {
+        let Json::Arr(items) = recs else {
+            return Json::Null;
+        };
+        Json::Arr(
+            idx.iter()
+                .map(|&i| items[i].get("id").cloned().unwrap_or(Json::Null))
+                .collect(),
+        )
+    }
+
+    /// Asks one case's question through the binding; `Err` is the error object.
+    fn ask(t: &RawTenant, file: &Json, c: &Json) -> Result<Json, Json> {
+        let res = |r: Result<String, JsValue>| r.map(|s| Json::parse(&s).unwrap()).map_err(err_of);
+        let resource = c.get("resource").map(text).unwrap_or_default();
+        match s(c, "call") {
+            "can" => t
+                .can_json(s(c, "user"), s(c, "action"), &resource)
+                .map(Json::Bool)
+                .map_err(err_of),
+            "check" => res(t.check_json(s(c, "user"), s(c, "action"), &resource)),
+            "permitted" => res(t.permitted_json(s(c, "user"), &resource)),
+            "filter" => {
+                let recs = records(file, c);
+                let idx = t
+                    .filter_json(s(c, "user"), s(c, "action"), &text(&recs))
+                    .map_err(err_of)?;
+                Ok(ids_of(
+                    &recs,
+                    &idx.iter().map(|&i| i as usize).collect::<Vec<_>>(),
+                ))
+            }
+            "total" => res(t.total_json(
+                s(c, "user"),
+                &text(&records(file, c)),
+                s(c, "field"),
+                c.get("groupBy").and_then(Json::as_str).map(String::from),
+            )),
+            "bulk" => {
+                let recs = records(file, c);
+                let out = res(t.bulk_json(
+                    s(c, "user"),
+                    s(c, "action"),
+                    &text(&recs),
+                    c.get("to").and_then(Json::as_str).map(String::from),
+                ))?;
+                let allowed: Vec<usize> = match out.get("allowed") {
+                    Some(Json::Arr(a)) => a
+                        .iter()
+                        .map(|v| if let Json::Num(n) = v { *n as usize } else { 0 })
+                        .collect(),
+                    _ => vec![],
+                };
+                let denied = match out.get("denied") {
+                    Some(Json::Arr(d)) => d
+                        .iter()
+                        .map(|x| {
+                            let i = if let Some(Json::Num(n)) = x.get("i") {
+                                *n as usize
+                            } else {
+                                0
+                            };
+                            let id = ids_of(&recs, &[i]);
+                            let id = if let Json::Arr(mut v) = id {
+                                v.remove(0)
+                            } else {
+                                Json::Null
+                            };
+                            Json::Obj(vec![
+                                ("id".into(), id),
+                                ("code".into(), x.get("code").cloned().unwrap()),
+                                ("message".into(), x.get("message").cloned().unwrap()),
+                            ])
+                        })
+                        .collect(),
+                    _ => vec![],
+                };
+                Ok(Json::Obj(vec![
+                    ("allowed".into(), ids_of(&recs, &allowed)),
+                    ("denied".into(), Json::Arr(denied)),
+                ]))
+            }
+            "tenant" => Ok(Json::Str("built".into())),
+            other => panic!("unknown call {other}"),
+        }
+    }
+
+    fn judge(c: &Json, got: Result<Json, Json>) -> Option<String> {
+        if let Some(want) = c.get("expectError") {
+            return match got {
+                Ok(v) => Some(format!("expected error, got {}", text(&v))),
+                Err(e) if e.get("code") != want.get("code") => {
+                    Some(format!("expected {}, got {}", text(want), text(&e)))
+                }
+                Err(e) if want.get("path").is_some() && e.get("path") != want.get("path") => {
+                    Some(format!("expected {}, got {}", text(want), text(&e)))
+                }
+                Err(_) => None,
+            };
+        }
+        let got = match got {
+            Ok(v) => v,
+            Err(e) => return Some(format!("unexpected error {}", text(&e))),
+        };
+        let want = c.get("expect").cloned().unwrap_or(Json::Null);
+        match (s(c, "call"), &want) {
+            ("check", Json::Obj(pairs)) => pairs.iter().find_map(|(k, v)| {
+                let ok = if k == "upgradeTo" && *v == Json::Null {
+                    got.get(k).is_none()
+                } else {
+                    got.get(k).map(|g| same(g, v)).unwrap_or(false)
+                };
+                (!ok).then(|| format!("{k}: expected {}, got {}", text(v), text(&got)))
+            }),
+            ("bulk", _) => {
+                if !same(
+                    &got.get("allowed").cloned().unwrap_or(Json::Null),
+                    &want.get("allowed").cloned().unwrap_or(Json::Null),
+                ) {
+                    return Some(format!("allowed differs: {}", text(&got)));
+                }
+                let (Some(Json::Arr(g)), Some(Json::Arr(w))) =
+                    (got.get("denied"), want.get("denied"))
+                else {
+                    return Some("denied missing".into());
+                };
+                if g.len() != w.len() {
+                    return Some(format!("denied: expected {}, got {}", w.len(), g.len()));
+                }
+                g.iter().zip(w).find_map(|(g, w)| {
+                    let Json::Obj(pairs) = w else { return None };
+                    pairs
+                        .iter()
+                        .find(|(k, v)| g.get(k) != Some(v))
+                        .map(|(k, _)| format!("denied {k} differs: {}", text(g)))
+                })
+            }
+            _ => (!same(&got, &want))
+                .then(|| format!("expected {}, got {}", text(&want), text(&got))),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn corpus_through_the_wasm_binding() {
+        let mut passed = 0;
+        let mut failures = Vec::new();
+        for (name, body) in CORPUS {
+            let file = Json::parse(body).unwrap();
+            let policy = match file.get("preset").and_then(Json::as_str) {
+                Some(p) => accord::presets::json(p).unwrap().to_owned(),
+                None => text(file.get("policy").unwrap()),
+            };
+            let engine = RawEngine::new(&policy).unwrap();
+            let Some(Json::Arr(cases)) = file.get("cases") else {
+                continue;
+            };
+            for c in cases {
+                let dir = c
+                    .get("directory")
+                    .or(file.get("directory"))
+                    .map(text)
+                    .unwrap_or_default();
+                let got = engine
+                    .tenant(&dir)
+                    .map_err(err_of)
+                    .and_then(|t| ask(&t, &file, c));
+                match judge(c, got) {
+                    None => passed += 1,
+                    Some(why) => failures.push(format!("{name} {}: {why}", s(c, "name"))),
+                }
+            }
+        }
+        wasm_bindgen_test::console_log!("wasm corpus: {passed} passed, {} failed", failures.len());
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        assert!(passed > 100, "the corpus ran only {passed} cases");
+    }
+}
