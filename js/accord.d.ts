@@ -98,7 +98,11 @@ export interface Directory {
   users: User[];
 }
 
-/** A record; only the fields rules read matter, the rest pass through untouched. */
+/**
+ * A record; only the fields rules read matter, the rest pass through untouched. The methods
+ * are generic over the caller's own record types, so `interface Lead { type: "lead"; id: string;
+ * amount: number }` is accepted as it is and `filter` returns `Lead[]`.
+ */
 export interface AccordRecord {
   type: string;
   id?: string | number;
@@ -109,7 +113,6 @@ export interface AccordRecord {
   state?: string;
   orgs?: string[];
   parent?: AccordRecord;
-  [field: string]: unknown;
 }
 
 export type ReasonCode =
@@ -183,11 +186,11 @@ export class Engine {
 
 export class Tenant {
   private constructor();
-  can(userId: string, action: string, resource: AccordRecord): boolean;
-  check(userId: string, action: string, resource: AccordRecord): Decision;
-  permitted(userId: string, resource: AccordRecord): string[];
+  can<R extends AccordRecord>(userId: string, action: string, resource: R): boolean;
+  check<R extends AccordRecord>(userId: string, action: string, resource: R): Decision;
+  permitted<R extends AccordRecord>(userId: string, resource: R): string[];
   filter<R extends AccordRecord>(userId: string, action: string, records: readonly R[]): R[];
-  total(userId: string, records: readonly AccordRecord[], field: string, options?: { groupBy?: string }): TotalResult;
+  total<R extends AccordRecord>(userId: string, records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
   bulk<R extends AccordRecord>(userId: string, action: string, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
 }
 
