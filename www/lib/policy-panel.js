@@ -1,0 +1,222 @@
+// The policy panel: the active policy as editable JSON. Every edit is compiled by accord in the
+// page (`new Engine(text)`, then `engine.tenant(directory)`); errors are listed with their JSON
+// path, highlighted in the text, and the previous policy stays in force. A policy that compiles
+// is put in force in the page at once and sent to the worker, which compiles it with the same
+// module, so both sides keep giving the same answers.
+import { h, fill, codeBadge } from "./ui.js";
+import { pointerMap, locate, lineColumn } from "./jsonpos.js";
+import { call } from "./api.js";
+
+let P = null; // { S, ta, backdrop, errorsEl, statusEl, ranges, timer, pushTimer }
+
+export function mountPolicy(root, S) {
+  const ta = h("textarea", { spellcheck: false, wrap: "off", "aria-label": "Policy JSON", "data-testid": "policy-text" });
+  const backdrop = h("pre.backdrop", { "aria-hidden": "true" });
+  const statusEl = h("div.policy-status", { "data-testid": "policy-status" });
+  const errorsEl = h("ol.policy-errors", { "data-testid": "policy-errors" });
+  const reset = h("button.ghost", { "data-testid": "policy-reset", onclick: resetPolicy }, "Reset to preset");
+  fill(root, 
+    h(
+      "div.policy-head",
+      {},
+      h("h3", {}, "Policy ", h("span.muted", {}, `${S.policy.name ?? S.product} · rules tagged with seed IDs`)),
+      reset,
+    ),
+    h(
+      "p.muted.small",
+      {},
+      "Edit it: every keystroke recompiles with ",
+      h("code", {}, "new Engine(policy)"),
+      " in this page. Errors are listed with their JSON path and highlighted; the previous policy stays in force until the new one compiles, then the worker gets it too.",
+    ),
+    h("div.policy-body", {}, h("div.editor", {}, backdrop, ta), h("div.policy-side", {}, statusEl, errorsEl)),
+  );
+  P = { S, ta, backdrop, errorsEl, statusEl, ranges: [], timer: 0, pushTimer: 0, good: null };
+  ta.value = JSON.stringify(S.policy, null, 2);
+  P.good = ta.value;
+  ta.addEventListener("input", () => {
+    clearTimeout(P.timer);
+    P.timer = setTimeout(compile, 250);
+    paint();
+  });
+  ta.addEventListener("scroll", () => {
+    backdrop.scrollTop = ta.scrollTop;
+    backdrop.scrollLeft = ta.scrollLeft;
+  });
+  ok(`version ${S.policyVersion}, in force in the page and in the worker`);
+  errorsEl.replaceChildren();
+  paint();
+}
+
+/** Called on every re-render: nothing to do unless the panel belongs to another product. */
+export function refreshPolicy(S) {
+  if (P && P.S !== S) P.S = S;
+}
+
+function ok(text) {
+  P.statusEl.className = "policy-status ok";
+  P.statusEl.replaceChildren("✓ ", text);
+}
+
+function compile() {
+  const { S, ta } = P;
+  const text = ta.value;
+  if (text === P.good) {
+    P.ranges = [];
+    P.errorsEl.replaceChildren();
+    ok(`version ${S.policyVersion}, in force in the page and in the worker`);
+    return paint();
+  }
+  const t0 = performance.now();
+  let engine;
+  let tenant;
+  try {
+    engine = new S.Engine(text);
+  } catch (e) {
+    if (!(e instanceof S.AccordError)) throw e;
+    return fail(e, "policy", text);
+  }
+  try {
+    tenant = engine.tenant(S.directory);
+  } catch (e) {
+    if (!(e instanceof S.AccordError)) throw e;
+    return fail(e, "directory", text);
+  }
+  const ms = performance.now() - t0;
+  // In force in the page now.
+  S.engine = engine;
+  S.tenant = tenant;
+  S.policy = JSON.parse(text);
+  P.good = text;
+  P.ranges = [];
+  P.errorsEl.replaceChildren();
+  P.statusEl.className = "policy-status ok";
+  P.statusEl.replaceChildren(`✓ compiled in ${ms.toFixed(1)} ms, in force in this page; sending it to the worker…`);
+  paint();
+  S.rerender();
+  clearTimeout(P.pushTimer);
+  P.pushTimer = setTimeout(() => push(text), 300);
+}
+
+async function push(text) {
+  const { S } = P;
+  const res = await call("PUT", `/policy?product=${S.product}`, {
+    body: text,
+    summary: (s, b) => (s === 200 ? `policy v${b.policyVersion} in force` : `${b.code} at ${b.path}`),
+  });
+  if (P.ta.value !== text) return; // edited again meanwhile
+  if (res.ok) {
+    S.policyVersion = res.body.policyVersion;
+    ok(`version ${S.policyVersion}, in force in the page and in the worker`);
+  } else {
+    P.statusEl.className = "policy-status bad";
+    P.statusEl.replaceChildren(`✗ the worker refused it: ${res.body.message}`);
+  }
+}
+
+function fail(e, where, text) {
+  const { S } = P;
+  const list = Array.isArray(e.errors) && e.errors.length ? e.errors : [{ code: e.code, message: e.message, path: e.path }];
+  const map = where === "policy" ? pointerMap(text) : null;
+  P.ranges = [];
+  const items = list.map((err, i) => {
+    let range = null;
+    if (where === "policy") {
+      range = map ? locate(map, err.path) : lineColumn(text, err.message) ?? syntaxRange(text);
+      if (range) P.ranges.push({ ...range, i });
+    }
+    const pathBtn = h(
+      "button.path",
+      {
+        "data-testid": "error-path",
+        title: range ? "Show it in the policy" : "",
+        onclick: () => range && select(range),
+      },
+      err.path || "(the whole document)",
+    );
+    return h(
+      "li",
+      { dataset: { path: err.path, code: err.code } },
+      codeBadge(err.code),
+      " ",
+      where === "directory" ? h("span.muted", {}, "in the directory: ") : null,
+      pathBtn,
+      h("div.err-message", {}, err.message),
+    );
+  });
+  P.errorsEl.replaceChildren(...items);
+  P.statusEl.className = "policy-status bad";
+  P.statusEl.replaceChildren(
+    `✗ ${list.length} error${list.length > 1 ? "s" : ""}: not applied. `,
+    h("b", {}, `Version ${S.policyVersion} stays in force`),
+    " in the page and in the worker.",
+  );
+  paint();
+}
+
+/** Where JSON.parse says a syntax error is, when accord's message has no line/column. */
+function syntaxRange(text) {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (e) {
+    const lc = lineColumn(text, e.message);
+    if (lc) return lc;
+    const m = /position (\d+)/.exec(e.message);
+    if (!m) return null;
+    const at = Number(m[1]);
+    return { start: Math.max(0, at - 1), end: Math.min(text.length, at + 1) };
+  }
+}
+
+function select({ start, end }) {
+  const { ta } = P;
+  ta.focus();
+  ta.setSelectionRange(start, end);
+  const line = ta.value.slice(0, start).split("\n").length - 1;
+  const lh = parseFloat(getComputedStyle(ta).lineHeight) || 18;
+  ta.scrollTop = Math.max(0, line * lh - ta.clientHeight / 3);
+}
+
+/** Draws the highlight layer under the textarea: the text with a <mark> per error range. */
+function paint() {
+  const { ta, backdrop } = P;
+  const text = ta.value;
+  const ranges = [...P.ranges].sort((a, b) => a.start - b.start);
+  const parts = [];
+  let at = 0;
+  for (const r of ranges) {
+    if (r.start < at) continue;
+    parts.push(text.slice(at, r.start));
+    parts.push(h("mark", { dataset: { testid: "error-mark", i: String(r.i) } }, text.slice(r.start, r.end)));
+    at = r.end;
+  }
+  parts.push(text.slice(at), "\n\n");
+  backdrop.replaceChildren(...parts);
+  backdrop.scrollTop = ta.scrollTop;
+  backdrop.scrollLeft = ta.scrollLeft;
+  if (ranges.length && document.activeElement !== ta) {
+    // Bring the first error into view without moving the caret.
+    const line = text.slice(0, ranges[0].start).split("\n").length - 1;
+    const lh = parseFloat(getComputedStyle(ta).lineHeight) || 18;
+    ta.scrollTop = Math.max(0, line * lh - ta.clientHeight / 3);
+    backdrop.scrollTop = ta.scrollTop;
+  }
+}
+
+async function resetPolicy() {
+  const { S } = P;
+  const res = await call("POST", `/policy/reset?product=${S.product}`, { summary: (s, b) => `preset restored (v${b.policyVersion})` });
+  if (!res.ok) return;
+  S.policy = res.body.policy;
+  S.policyVersion = res.body.policyVersion;
+  S.engine = new S.Engine(S.policy);
+  S.tenant = S.engine.tenant(S.directory);
+  P.ta.value = JSON.stringify(S.policy, null, 2);
+  P.good = P.ta.value;
+  P.ranges = [];
+  P.errorsEl.replaceChildren();
+  ok(`version ${S.policyVersion} (the preset), in force in the page and in the worker`);
+  paint();
+  S.rerender();
+}
