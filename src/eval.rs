@@ -196,6 +196,7 @@ impl Tenant {
                     .rule(g)
                     .map(|r| r.effect == Effect::Deny)
                     .unwrap_or(false)
+                    && self.deny_covers(user, g, f)
                     && self.outcome(user, g, ty, action, f, delegated).is_ok()
                 {
                     hit = Some(g.rule);
@@ -205,6 +206,23 @@ impl Tenant {
             false
         });
         hit
+    }
+
+    /// A type-level question asks about *some* record, so a deny rule decides it only when it
+    /// covers every record: scope `all` and a condition that holds without reading the record.
+    fn deny_covers(&self, user: u32, g: &Grant, f: &Facts) -> bool {
+        if !f.type_level {
+            return true;
+        }
+        match self.rule(g) {
+            Some(r) => {
+                r.scope == Scope::All
+                    && r.cond
+                        .map(|c| self.cond(c, user, f, 0) == Some(true))
+                        .unwrap_or(true)
+            }
+            None => false,
+        }
     }
 
     fn rule(&self, g: &Grant) -> Option<&Rule> {
