@@ -260,7 +260,7 @@ fn presets_broken_copies_report_every_mistake_in_one_pass() {
 #[test]
 fn presets_broken_copy_messages() {
     let (doc, _) = break_preset("zendesk-sell");
-    let errors = Engine::new(&doc).err().expect("errors");
+    let errors = Engine::new(&doc).expect_err("errors");
     let message = |code: &str| {
         errors
             .iter()
