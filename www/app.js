@@ -31,8 +31,10 @@ export const S = {
   hidden: [],
   view: {},
   userName: (id) => (id == null ? "Unassigned" : S.users.get(id)?.name ?? id),
+  dataVersion: 0,
   rerender: () => render(),
   act,
+  merge,
   AccordError,
   Engine,
 };
@@ -201,6 +203,7 @@ async function setAccount(change, { silent } = {}) {
 
 /** Applies a worker answer's changes to the page's copy of the records. */
 export function merge({ changed = [], removed = [], created = [] }) {
+  S.dataVersion++;
   for (const r of changed) {
     const list = S.records[r.type];
     const i = list.findIndex((x) => x.id === r.id);

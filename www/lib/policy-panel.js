@@ -108,6 +108,7 @@ async function push(text) {
   if (res.ok) {
     S.policyVersion = res.body.policyVersion;
     ok(`version ${S.policyVersion}, in force in the page and in the worker`);
+    S.rerender(); // the worker's answers (e.g. "worker agrees") now come from this version
   } else {
     P.statusEl.className = "policy-status bad";
     P.statusEl.replaceChildren(`✗ the worker refused it: ${res.body.message}`);

@@ -212,12 +212,19 @@ export function renderRecords(root, S) {
 
   // The worker filters the same records with the same module: the counts must agree.
   const mine = visible.length;
-  call("GET", `/visible?product=${S.product}&type=${type}`, { user: S.user, quiet: true }).then((res) => {
-    if (!res.ok) return;
-    const ok = res.body.count === mine;
+  const key = [S.product, S.user, type, S.directory.plan, JSON.stringify(S.directory.settings), S.policyVersion, S.dataVersion, all.length].join("|");
+  const show = (count) => {
+    const ok = count === mine;
     worker.className = `agree ${ok ? "ok" : "bad"}`;
-    worker.textContent = ok ? `worker agrees: ${int(res.body.count)} ✓` : `worker says ${int(res.body.count)} ✗`;
-  });
+    worker.textContent = ok ? `worker agrees: ${int(count)} ✓` : `worker says ${int(count)} ✗`;
+  };
+  if (v.agree?.key === key) show(v.agree.count);
+  else
+    call("GET", `/visible?product=${S.product}&type=${type}`, { user: S.user, quiet: true }).then((res) => {
+      if (!res.ok) return;
+      v.agree = { key, count: res.body.count };
+      if (worker.isConnected) show(res.body.count);
+    });
 }
 
 const WIDTH = {
@@ -348,11 +355,7 @@ async function applyBulk(S, type, v, records, preview) {
   const same =
     JSON.stringify(res.body.allowed) === JSON.stringify(preview.allowed) &&
     JSON.stringify(res.body.denied.map((d) => [d.id, d.code])) === JSON.stringify(preview.denied.map((d) => [d.id, d.code]));
-  for (const r of res.body.changed) {
-    const list = S.records[r.type];
-    const i = list.findIndex((x) => x.id === r.id);
-    if (i >= 0) list[i] = r;
-  }
+  S.merge(res.body);
   v.result = { ...res.body, same, to: S.userName(v.to) };
   v.selected.clear();
   S.rerender();

@@ -20,9 +20,9 @@ export function renderSlack(root, S) {
     h(`button.nav${v.pane === pane ? ".active" : ""}`, { dataset: { testid: `nav-${pane}` }, onclick: () => { v.pane = pane; S.rerender(); }, ...extra }, text);
   const hiddenNav = [];
   let sales;
-  if (tab.allowed) sales = navItem("sales", "📈 Sales");
+  if (tab.allowed) sales = navItem("sales", "Sales");
   else if (tab.code === "plan_required") {
-    sales = controls(S.tenant, S.user, [["view_sales_tab", ws, "📈 Sales"]], () => {}).nodes[0];
+    sales = controls(S.tenant, S.user, [["view_sales_tab", ws, "Sales"]], () => {}).nodes[0];
     sales.classList.add("nav-gated");
   } else hiddenNav.push({ title: "Sales tab", decision: tab, action: "view_sales_tab", record: ws });
   hiddenNav.forEach((x) => S.hidden.push(x));
@@ -32,10 +32,10 @@ export function renderSlack(root, S) {
     "nav.slack-side",
     { "data-testid": "slack-nav" },
     h("div.ws-name", {}, "Acme", h("span.ws-plan", {}, planLabel(S.directory.plan))),
-    navItem("home", "🏠 Home"),
+    navItem("home", "Home"),
     sales,
-    navItem("connect", "🔗 Slack Connect"),
-    navItem("admin", "⚙️ Administration"),
+    navItem("connect", "Slack Connect"),
+    navItem("admin", "Administration"),
     whyLink(hiddenNav),
     h("div.side-label", {}, "Shared channels"),
     sharedChannels.map((c) =>

@@ -99,6 +99,7 @@ document.addEventListener("click", (e) => {
   if (popover.contains(e.target) || (anchor && anchor.contains(e.target))) return;
   closePopover();
 });
+window.addEventListener("resize", () => closePopover());
 document.addEventListener("keydown", (e) => {
   if (e.key === "Escape") closePopover();
 });
