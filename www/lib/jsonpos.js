@@ -130,3 +130,30 @@ export function lineColumn(text, message) {
   const lineEnd = text.indexOf("\n", off);
   return { start: Math.max(off, start - 1), end: Math.max(start + 1, lineEnd < 0 ? text.length : lineEnd) };
 }
+
+/** JSON on one line, spaced like a person writes it: `{ "a": [1, 2] }`. */
+function inline(v) {
+  if (Array.isArray(v)) return `[${v.map(inline).join(", ")}]`;
+  if (v && typeof v === "object") {
+    const e = Object.entries(v);
+    return e.length ? `{ ${e.map(([k, x]) => `${JSON.stringify(k)}: ${inline(x)}`).join(", ")} }` : "{}";
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * Pretty JSON that keeps short values on one line (lists of actions, small objects), so a
+ * policy reads rule by rule instead of one word per line.
+ */
+export function pretty(v, indent = "", width = 100) {
+  const one = inline(v);
+  if (v === null || typeof v !== "object" || indent.length + one.length <= width) return one;
+  const inner = `${indent}  `;
+  if (Array.isArray(v)) return `[\n${v.map((x) => inner + pretty(x, inner, width)).join(",\n")}\n${indent}]`;
+  const lines = Object.entries(v).map(([k, x]) => {
+    const key = `${JSON.stringify(k)}: `;
+    const flat = inline(x);
+    return inner + key + (inner.length + key.length + flat.length <= width ? flat : pretty(x, inner, width));
+  });
+  return `{\n${lines.join(",\n")}\n${indent}}`;
+}

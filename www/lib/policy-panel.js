@@ -4,7 +4,7 @@
 // is put in force in the page at once and sent to the worker, which compiles it with the same
 // module, so both sides keep giving the same answers.
 import { h, fill, codeBadge } from "./ui.js";
-import { pointerMap, locate, lineColumn } from "./jsonpos.js";
+import { pointerMap, locate, lineColumn, pretty } from "./jsonpos.js";
 import { call } from "./api.js";
 
 let P = null; // { S, ta, backdrop, errorsEl, statusEl, ranges, timer, pushTimer }
@@ -32,7 +32,7 @@ export function mountPolicy(root, S) {
     h("div.policy-body", {}, h("div.editor", {}, backdrop, ta), h("div.policy-side", {}, statusEl, errorsEl)),
   );
   P = { S, ta, backdrop, errorsEl, statusEl, ranges: [], timer: 0, pushTimer: 0, good: null };
-  ta.value = JSON.stringify(S.policy, null, 2);
+  ta.value = pretty(S.policy);
   P.good = ta.value;
   ta.addEventListener("input", () => {
     clearTimeout(P.timer);
@@ -89,6 +89,7 @@ function compile() {
   S.policy = JSON.parse(text);
   P.good = text;
   P.ranges = [];
+  P.lastErrors = "";
   P.errorsEl.replaceChildren();
   P.statusEl.className = "policy-status ok";
   P.statusEl.replaceChildren(`✓ compiled in ${ms.toFixed(1)} ms, in force in this page; sending it to the worker…`);
@@ -146,6 +147,10 @@ function fail(e, where, text) {
     );
   });
   P.errorsEl.replaceChildren(...items);
+  // Bring the first error into view when the list of errors changed.
+  const sig = list.map((x) => `${x.code}@${x.path}`).join(" ");
+  if (sig !== P.lastErrors && P.ranges.length) reveal(P.ranges[0]);
+  P.lastErrors = sig;
   P.statusEl.className = "policy-status bad";
   P.statusEl.replaceChildren(
     `✗ ${list.length} error${list.length > 1 ? "s" : ""}: not applied. `,
@@ -170,13 +175,25 @@ function syntaxRange(text) {
   }
 }
 
-function select({ start, end }) {
+function select(range) {
   const { ta } = P;
   ta.focus();
-  ta.setSelectionRange(start, end);
-  const line = ta.value.slice(0, start).split("\n").length - 1;
+  ta.setSelectionRange(range.start, range.end);
+  reveal(range);
+}
+
+/** Scrolls the editor so that the range is in view (a third from the top, and its start). */
+function reveal({ start }) {
+  const { ta, backdrop } = P;
+  const before = ta.value.slice(0, start);
+  const line = before.split("\n").length - 1;
+  const col = start - (before.lastIndexOf("\n") + 1);
   const lh = parseFloat(getComputedStyle(ta).lineHeight) || 18;
   ta.scrollTop = Math.max(0, line * lh - ta.clientHeight / 3);
+  const cw = 7.5; // about one monospace character at 12.5px
+  ta.scrollLeft = col * cw > ta.clientWidth - 80 ? col * cw - 80 : 0;
+  backdrop.scrollTop = ta.scrollTop;
+  backdrop.scrollLeft = ta.scrollLeft;
 }
 
 /** Draws the highlight layer under the textarea: the text with a <mark> per error range. */
@@ -196,13 +213,6 @@ function paint() {
   backdrop.replaceChildren(...parts);
   backdrop.scrollTop = ta.scrollTop;
   backdrop.scrollLeft = ta.scrollLeft;
-  if (ranges.length && document.activeElement !== ta) {
-    // Bring the first error into view without moving the caret.
-    const line = text.slice(0, ranges[0].start).split("\n").length - 1;
-    const lh = parseFloat(getComputedStyle(ta).lineHeight) || 18;
-    ta.scrollTop = Math.max(0, line * lh - ta.clientHeight / 3);
-    backdrop.scrollTop = ta.scrollTop;
-  }
 }
 
 async function resetPolicy() {
@@ -213,7 +223,7 @@ async function resetPolicy() {
   S.policyVersion = res.body.policyVersion;
   S.engine = new S.Engine(S.policy);
   S.tenant = S.engine.tenant(S.directory);
-  P.ta.value = JSON.stringify(S.policy, null, 2);
+  P.ta.value = pretty(S.policy);
   P.good = P.ta.value;
   P.ranges = [];
   P.errorsEl.replaceChildren();

@@ -23,7 +23,7 @@ export function renderReport(root, S) {
     reason = h("p.reason", {}, d.message, d.code === "plan_required" ? [" ", h("span.upgrade", {}, `Upgrade to ${planLabel(d.upgradeTo)}`)] : null);
   }
   fill(root, 
-    h("h3", {}, rep.label, h("span.seed", {}, "ZS-11")),
+    h("h3", {}, rep.label, h("span.seed", {}, rep.seed)),
     h("div.big", { "data-testid": "total" }, money(t.total)),
     h(
       "p.muted.small",

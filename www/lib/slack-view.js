@@ -39,7 +39,7 @@ export function renderSlack(root, S) {
     whyLink(hiddenNav),
     h("div.side-label", {}, "Shared channels"),
     sharedChannels.map((c) =>
-      h("div.chan", {}, c.name, h("span.ext-orgs", {}, c.orgs.filter((o) => o !== S.directory.org).map((o) => ORG_NAMES[o] ?? o).join(", "))),
+      h("div.chan", { title: c.name }, h("span.chan-name", {}, c.name), h("span.ext-orgs", {}, c.orgs.filter((o) => o !== S.directory.org).map((o) => ORG_NAMES[o] ?? o).join(", "))),
     ),
   );
 
