@@ -286,12 +286,12 @@ impl Preset<'_> {
             // allowed[var][rel] and the states in which anything is allowed.
             let mut allowed = vec![[false; RELATIONS.len()]; variants.len()];
             let mut in_states = Vec::new();
-            for (vi, var) in variants.iter().enumerate() {
-                for rel in 0..RELATIONS.len() {
+            for (var, row) in variants.iter().zip(allowed.iter_mut()) {
+                for (rel, hit) in row.iter_mut().enumerate() {
                     for st in &states {
                         let rec = self.record(t, rel, *st, var, external);
                         if tenant.can("u", a, &rec).expect("a probe question") {
-                            allowed[vi][rel] = true;
+                            *hit = true;
                             if let Some(st) = st {
                                 push_new(&mut in_states, *st);
                             }
