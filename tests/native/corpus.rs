@@ -432,3 +432,20 @@ fn corpus_case_names_follow_the_convention() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// Inline policies of the corpus are as clean as the presets: no warnings.
+#[test]
+fn corpus_inline_policies_have_no_warnings() {
+    for entry in std::fs::read_dir(dir()).expect("tests/corpus is readable") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().map(|x| x != "json").unwrap_or(true) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("a readable corpus file");
+        let doc = Json::parse(&text).expect("corpus JSON");
+        if let Some(policy) = doc.get("policy") {
+            let engine = Engine::new(policy).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(engine.warnings(), &[], "{}", path.display());
+        }
+    }
+}
