@@ -175,8 +175,17 @@ test("zs1_se5_plan_switch_shows_upgrade_hint", async (t) => {
   const empty = await zs.textContent("[data-testid=empty]");
   assert(/Upgrade to Professional/.test(empty), `empty state hint: ${empty}`);
   await shot(zs, "zendesk-growth-upgrade-hint");
+  // A Limited director keeps his own leads on Growth; his team's are greyed behind the upgrade.
+  await selectOption(zs, "user", "marc.dubois");
+  const team = zs.locator("[data-testid=gated-team]");
+  assert(/Upgrade to Professional/.test(await team.textContent()), "team leads greyed with the upgrade hint");
+  await team.click();
+  assert(/ZS-9\.limited\.subordinates/.test(await zs.textContent("#popover")), "why: the subordinates rule needs Professional");
+  await zs.keyboard.press("Escape");
+  const onGrowth = await visibleCount(zs);
   await selectOption(zs, "plan", "professional");
-  assert((await visibleCount(zs)) > 0, "leads back on Professional");
+  assert((await visibleCount(zs)) > onGrowth, "his team's leads appear on Professional");
+  eq(await zs.locator("[data-testid=gated-team]").count(), 0, "no hint on Professional");
 });
 
 test("cs5_member_sees_only_created_owner_sees_all", async (t) => {

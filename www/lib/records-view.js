@@ -2,7 +2,7 @@
 // (Add / Import / Export, ZS-8, ZS-5), admin controls, the table filtered by accord (ZS-3,
 // ZS-9, CS-5) with per-row buttons, and bulk reassign (ZS-9) previewed in the page and applied
 // by the worker.
-import { h, fill, controls, whyLink, money, int, toast, planLabel } from "./ui.js";
+import { h, fill, controls, whyLink, showWhy, money, int, toast, planLabel } from "./ui.js";
 import { label, COLUMN_LABELS } from "../shared/products.js";
 import { call } from "./api.js";
 
@@ -94,7 +94,23 @@ export function renderRecords(root, S) {
       }, 200);
     },
   });
-  const toolbar = h("div.toolbar", { "data-testid": "toolbar" }, h("div.tools", {}, tl.nodes, whyLink(tl.hidden)), search);
+  // ZS-1: the hierarchy counts only on some plans. Ask accord about a record of a direct report
+  // (a hypothetical question) and grey a "team" control when the plan is what denies it.
+  const report = S.directory.users.find((u) => u.managerId === S.user);
+  let team = null;
+  if (report) {
+    const d = S.tenant.check(S.user, "view", { type, id: "(a team record)", ownerId: report.id, creatorId: report.id });
+    if (d.code === "plan_required") {
+      team = h(
+        "span.gated",
+        { dataset: { testid: "gated-team" }, title: d.message },
+        h("button.act", { disabled: true }, `My team's ${tab.label.toLowerCase()}`),
+        h("span.upgrade", {}, `Upgrade to ${planLabel(d.upgradeTo)}`),
+      );
+      team.addEventListener("click", () => showWhy(team, [{ title: `View ${tab.label.toLowerCase()} of ${report.name} (your report)`, decision: d }], "Why greyed?"));
+    }
+  }
+  const toolbar = h("div.toolbar", { "data-testid": "toolbar" }, h("div.tools", {}, tl.nodes, team, whyLink(tl.hidden)), search);
 
   // ---- admin controls (account / app type)
   const adminType = S.info.admin?.type;
@@ -228,17 +244,17 @@ export function renderRecords(root, S) {
 }
 
 const WIDTH = {
-  name: "minmax(0, 2fr)",
-  company: "minmax(0, 1.2fr)",
-  ownerId: "minmax(0, 1.3fr)",
-  creatorId: "minmax(0, 1.3fr)",
-  status: "104px",
-  stage: "104px",
-  amount: "92px",
+  name: "minmax(0, 1.7fr)",
+  company: "minmax(0, 1fr)",
+  ownerId: "minmax(0, 1.1fr)",
+  creatorId: "minmax(0, 1.1fr)",
+  status: "92px",
+  stage: "92px",
+  amount: "84px",
 };
 
 function gridCols(cols, sel) {
-  return [sel ? "22px" : null, ...cols.map((c) => WIDTH[c] ?? "minmax(0, 1fr)"), "minmax(0, 3fr)"].filter(Boolean).join(" ");
+  return [sel ? "22px" : null, ...cols.map((c) => WIDTH[c] ?? "minmax(0, 1fr)"), "minmax(366px, 3fr)"].filter(Boolean).join(" ");
 }
 
 function cell(S, r, col) {
