@@ -127,8 +127,12 @@ test("zs9_bulk_reassign_10_of_20", async (t) => {
   const owner = new Map(st.records.lead.map((l) => [l.id, l.ownerId]));
   for (const id of yes) eq(owner.get(id), "mia.novak", `owner of reassigned ${id}`);
   for (const id of no) assert(owner.get(id) !== "mia.novak", `refused ${id} must keep its owner`);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await shot(page, "zs9-bulk-result");
+  for (const size of SIZES) {
+    await page.setViewportSize({ width: size[0], height: size[1] });
+    await page.locator("[data-testid=bulk-result]").scrollIntoViewIfNeeded();
+    await shot(page, "zs9-bulk-result");
+    await noOverflow(page, `bulk result ${size.join("x")}`);
+  }
 });
 
 test("zs9_guided_scenario_selects_20_and_worker_confirms", async (t) => {
@@ -325,8 +329,12 @@ test("tamper_forced_hidden_action_refused_with_client_code", async (t) => {
   eq([raw.status, raw.body.code], [403, forced.client.code], "raw request refused");
   const still = (await api("GET", "/state?product=zendesk-sell")).body.records.lead.some((l) => l.id === id);
   assert(still, "the lead was not deleted");
-  await page.locator("[data-testid=tamper]").scrollIntoViewIfNeeded();
-  await shot(page, "tamper");
+  for (const size of SIZES) {
+    await page.setViewportSize({ width: size[0], height: size[1] });
+    await page.locator("[data-testid=tamper]").scrollIntoViewIfNeeded();
+    await shot(page, "tamper");
+    await noOverflow(page, `tamper ${size.join("x")}`);
+  }
 });
 
 test("views_render_at_both_sizes_without_overflow", async (t) => {
