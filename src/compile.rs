@@ -268,6 +268,8 @@ struct Builder<'p> {
     fields: Vec<String>,
     user_attrs: Vec<String>,
     conds: Vec<CNode>,
+    /// Fields read by conditions (bit i = field i), fixed ones included.
+    cond_reads: u64,
 }
 
 impl<'p> Builder<'p> {
@@ -280,6 +282,7 @@ impl<'p> Builder<'p> {
             fields: FIXED_FIELDS.iter().map(|s| (*s).to_owned()).collect(),
             user_attrs: Vec::new(),
             conds: Vec::new(),
+            cond_reads: 0,
         }
     }
 
@@ -347,9 +350,9 @@ impl<'p> Builder<'p> {
         if types.iter().any(|t| !t.states.is_empty()) {
             needed |= 1 << F_STATE;
         }
-        for i in FIXED_FIELDS.len()..self.fields.len() {
-            needed |= 1 << i;
-        }
+        // Every field a condition reads, fixed ones too: a condition on `assigneeId` must
+        // see the record's value even when no scope reads that field.
+        needed |= self.cond_reads;
         let sys_principal = roles
             .iter()
             .enumerate()
@@ -568,6 +571,7 @@ impl<'p> Builder<'p> {
                 self.fields.push(name.to_owned());
                 self.fields.len() - 1
             });
+        self.cond_reads |= 1u64 << (at & 63);
         at.min(u8::MAX as usize) as u8
     }
 
