@@ -53,7 +53,11 @@ impl Tenant {
     pub fn new(engine: Arc<Engine>, doc: &Json) -> Result<Tenant, Errors> {
         let mut sink = Sink::default();
         let tenant = Build::new(engine, &mut sink).run(doc);
-        match (Errors::from_vec(sink.errors), tenant) {
+        // Input order (the directory's own fields, then user by user), whichever pass found
+        // each error: the first error names the first offending entry.
+        let mut errors = sink.errors;
+        errors.sort_by_key(|e| user_of(e.path()));
+        match (Errors::from_vec(errors), tenant) {
             (Some(errors), _) => Err(errors),
             (None, Some(t)) => Ok(t),
             (None, None) => {
@@ -174,6 +178,12 @@ impl Tenant {
     pub(crate) fn setting_on(&self, s: u8) -> bool {
         self.settings & (1u64 << (s & 63)) != 0
     }
+}
+
+/// The user an error path points into (`/users/7/managerId` → 7); `None` for the
+/// directory's own fields, which sort first.
+fn user_of(path: &str) -> Option<usize> {
+    path.strip_prefix("/users/")?.split('/').next()?.parse().ok()
 }
 
 struct Build<'s> {
