@@ -601,6 +601,8 @@ impl<'s> Build<'s> {
         };
         match name.as_str() {
             "id" => Val::Str(ix),
+            // No organisation reads as null, like no manager.
+            "org" if rec.org == NONE32 => Val::Null,
             "org" => Val::Str(rec.org),
             "managerId" if rec.manager == NONE32 => Val::Null,
             "managerId" => Val::Str(rec.manager),
