@@ -37,8 +37,7 @@ async function main() {
       key: "accord",
       name: "accord",
       load: async () => {
-        if (accord_.__missing) throw new Error(accord_.__missing);
-        if (typeof accord_.default === "function") await accord_.default();
+        await accord_.default(); // init(): fetches accord's .wasm (the stub throws if unbuilt)
         return accord(accord_);
       },
     },

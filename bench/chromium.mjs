@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import { mkdirSync, readFileSync, writeFileSync, copyFileSync, existsSync, rmSync } from "node:fs";
 import { dirname, join, extname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import os from "node:os";
 import { sizes } from "./sizes.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,7 +31,7 @@ const accordOrStub = {
       return { path: "accord", namespace: "stub" };
     });
     b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({
-      contents: `export const __missing = "the accord package is not built (run make pkg)";`,
+      contents: `export default async function init() { throw new Error("the accord package is not built (run make pkg)"); }`,
       loader: "js",
     }));
   },
@@ -58,7 +59,7 @@ for (const input of Object.keys(out.metafile.inputs)) {
 }
 for (const n of names) if (!existsSync(join(dist, n))) console.error(`warning: ${n} referenced by the bundle was not found`);
 writeFileSync(join(dist, "sizes.json"), JSON.stringify(await sizes()));
-writeFileSync(join(dist, "index.html"), `<!doctype html><meta charset="utf-8"><title>accord bench</title><script type="module" src="bench.js"></script>\n`);
+writeFileSync(join(dist, "index.html"), `<!doctype html><meta charset="utf-8"><title>accord bench</title><link rel="icon" href="data:,"><script type="module" src="bench.js"></script>\n`);
 
 const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
 const server = createServer((req, res) => {
@@ -79,6 +80,7 @@ const server = createServer((req, res) => {
 await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
 const url = `http://127.0.0.1:${server.address().port}/${quick ? "?quick" : ""}`;
 
+console.log(`# Chromium bench on 127.0.0.1; load average before launch ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,

@@ -17,7 +17,8 @@ if (typeof globalThis.gc !== "function") console.error("note: run with --expose-
 const v = versions();
 console.log(
   `# accord bench, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}; ` +
-    `@casl/ability ${v.casl}, @cedar-policy/cedar-wasm ${v.cedar}, accord ${v.accord}`,
+    `@casl/ability ${v.casl}, @cedar-policy/cedar-wasm ${v.cedar}, accord ${v.accord}; ` +
+    `load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} (the machine is shared: compare ratios)`,
 );
 
 const loaders = [

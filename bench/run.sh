@@ -14,8 +14,14 @@ fi
 # Install when node_modules is missing or older than package.json / the accord package.
 stamp=node_modules/.bench-installed
 if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || { [ -f ../pkg/package.json ] && [ -n "$(find ../pkg -newer "$stamp" -print -quit)" ]; }; then
-  npm install --no-audit --no-fund --loglevel=error >&2
-  touch "$stamp"
+  if [ -f ../pkg/package.json ]; then
+    npm install --no-audit --no-fund --loglevel=error >&2
+    touch "$stamp"
+  else
+    # Without ../pkg the file: dependency cannot install: install the others, no accord column.
+    npm install --no-save --no-audit --no-fund --loglevel=error \
+      $(node -p 'Object.entries(require("./package.json").dependencies).filter(([n]) => n !== "accord").map(([n, v]) => n + "@" + v).join(" ")') >&2
+  fi
 fi
 
 status=0
