@@ -57,12 +57,13 @@ fn words(s: &str) -> String {
     s.replace('_', " ")
 }
 
-fn capitalise(s: String) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => s,
+/// Upper-cases the first letter when it is ASCII (messages start with our own words; this
+/// keeps Unicode case tables out of the wasm module).
+fn capitalise(mut s: String) -> String {
+    if let Some(first) = s.get_mut(0..1) {
+        first.make_ascii_uppercase();
     }
+    s
 }
 
 impl Tenant {

@@ -243,14 +243,16 @@ impl Tenant {
                 .filter(|p| t.parents.contains(p));
             match p {
                 Some(p) => (Some(ty as u16), p),
-                None => return Err(Error::new(
-                    "missing_parent",
-                    format!(
+                None => {
+                    return Err(Error::new(
+                        "missing_parent",
+                        format!(
                         "a `{}` record follows its parent: pass `parent` with the parent record",
                         t.name
                     ),
-                    join(path, "parent"),
-                )),
+                        join(path, "parent"),
+                    ))
+                }
             }
         } else {
             (None, ty as u16)
