@@ -88,6 +88,13 @@ pub fn validate(p: &Policy, sink: &mut Sink) -> Names {
     let mut fields = map_with_capacity::<String, ()>(8);
     for rule in all_rules(p) {
         check_rule(rule, p, &names, sink);
+        if rule.when.as_ref().is_some_and(compares_record_fields) {
+            sink.err(
+                "invalid_condition",
+                "`eq` cannot compare two record fields: strings the account does not know are not kept, so equal ones would compare unequal; compare a record field with a literal or a user attribute",
+                rule.when_path.clone(),
+            );
+        }
         if let Some(first) = seen.get(&rule.id) {
             sink.err(
                 "duplicate_rule_id",
@@ -118,6 +125,20 @@ pub fn validate(p: &Policy, sink: &mut Sink) -> Names {
         ));
     }
     names
+}
+
+/// True when an `eq` somewhere in `c` has a record field on both sides.
+fn compares_record_fields(c: &Cond) -> bool {
+    let mut stack = vec![c];
+    while let Some(c) = stack.pop() {
+        match c {
+            Cond::Eq(Operand::Record(_), Operand::Record(_)) => return true,
+            Cond::Not(inner) => stack.push(inner),
+            Cond::And(items) | Cond::Or(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    false
 }
 
 fn field_of(op: &Operand) -> Option<&str> {
