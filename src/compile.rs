@@ -34,8 +34,11 @@ pub const FIXED_FIELDS: [&str; 6] = [
     "state",
     "id",
 ];
-/// Size of the per-record field array: fixed fields plus condition fields.
+/// Size of the per-record field array: the fields a policy reads (fixed ones its scopes use,
+/// and those its conditions name) get compact slots, so a resolved record stays small.
 pub const FIELD_SLOTS: usize = FIXED_FIELDS.len() + crate::limits::MAX_FIELDS;
+/// Marks a fixed field no rule reads.
+pub const NONE8: u8 = u8::MAX;
 
 /// A compiled policy. Build it once with [`Engine::new`], then compile tenants against it.
 #[derive(Debug)]
@@ -56,8 +59,8 @@ pub struct Engine {
     pub(crate) literals: Vec<String>,
     /// Record fields read: the fixed ones, then condition fields.
     pub(crate) fields: Vec<String>,
-    /// Which entries of `fields` any rule reads (bit i = field i).
-    pub(crate) needed: u64,
+    /// Slot of each fixed field (`F_OWNER`, ...) in `fields`, or `NONE8`.
+    pub(crate) fixed: [u8; 6],
     pub(crate) reads_orgs: bool,
     pub(crate) user_attrs: Vec<String>,
     /// System roles a main role holds without naming them (SE-6), as a bit set per role.
@@ -231,7 +234,6 @@ impl Engine {
         self.fields
             .iter()
             .enumerate()
-            .filter(|(i, _)| self.needed & (1u64 << i) != 0)
             .map(|(i, n)| (i, n.as_str()))
             .collect()
     }
@@ -268,8 +270,6 @@ struct Builder<'p> {
     fields: Vec<String>,
     user_attrs: Vec<String>,
     conds: Vec<CNode>,
-    /// Fields read by conditions (bit i = field i), fixed ones included.
-    cond_reads: u64,
 }
 
 impl<'p> Builder<'p> {
@@ -279,10 +279,9 @@ impl<'p> Builder<'p> {
             names,
             literals: Vec::new(),
             lit_ix: map_with_capacity(32),
-            fields: FIXED_FIELDS.iter().map(|s| (*s).to_owned()).collect(),
+            fields: Vec::new(),
             user_attrs: Vec::new(),
             conds: Vec::new(),
-            cond_reads: 0,
         }
     }
 
@@ -334,25 +333,33 @@ impl<'p> Builder<'p> {
         let (rules, rule_windows) = self.rules(&settings);
         let (grants, slots) = self.index(&types, &rule_windows);
         let default_sys = self.default_sys(&roles);
-        let mut needed: u64 = 0;
+        // Condition fields already have slots (conditions were compiled with the rules); the
+        // fixed fields the scopes and workflow states read get theirs now.
         let mut reads_orgs = false;
         for r in &rules {
-            match r.scope {
-                Scope::Own | Scope::Subordinates => needed |= 1 << F_OWNER,
-                Scope::Created => needed |= 1 << F_CREATOR,
-                Scope::Assignee => needed |= 1 << F_ASSIGNEE,
-                Scope::Team => needed |= 1 << F_TEAM,
-                Scope::Granted => needed |= 1 << F_ID,
-                Scope::Org => reads_orgs = true,
-                Scope::All | Scope::Manager => {}
-            }
+            let f = match r.scope {
+                Scope::Own | Scope::Subordinates => F_OWNER,
+                Scope::Created => F_CREATOR,
+                Scope::Assignee => F_ASSIGNEE,
+                Scope::Team => F_TEAM,
+                Scope::Granted => F_ID,
+                Scope::Org => {
+                    reads_orgs = true;
+                    continue;
+                }
+                Scope::All | Scope::Manager => continue,
+            };
+            self.field(FIXED_FIELDS.get(f).copied().unwrap_or("id"));
         }
         if types.iter().any(|t| !t.states.is_empty()) {
-            needed |= 1 << F_STATE;
+            self.field(FIXED_FIELDS.get(F_STATE).copied().unwrap_or("state"));
         }
-        // Every field a condition reads, fixed ones too: a condition on `assigneeId` must
-        // see the record's value even when no scope reads that field.
-        needed |= self.cond_reads;
+        let mut fixed = [NONE8; 6];
+        for (slot, name) in fixed.iter_mut().zip(FIXED_FIELDS) {
+            if let Some(at) = self.fields.iter().position(|f| f == name) {
+                *slot = at as u8;
+            }
+        }
         let sys_principal = roles
             .iter()
             .enumerate()
@@ -378,7 +385,7 @@ impl<'p> Builder<'p> {
             conds: self.conds,
             literals: self.literals,
             fields: self.fields,
-            needed,
+            fixed,
             reads_orgs,
             user_attrs: self.user_attrs,
             default_sys,
@@ -571,7 +578,6 @@ impl<'p> Builder<'p> {
                 self.fields.push(name.to_owned());
                 self.fields.len() - 1
             });
-        self.cond_reads |= 1u64 << (at & 63);
         at.min(u8::MAX as usize) as u8
     }
 

@@ -183,7 +183,11 @@ impl Tenant {
 /// The user an error path points into (`/users/7/managerId` → 7); `None` for the
 /// directory's own fields, which sort first.
 fn user_of(path: &str) -> Option<usize> {
-    path.strip_prefix("/users/")?.split('/').next()?.parse().ok()
+    path.strip_prefix("/users/")?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()
 }
 
 struct Build<'s> {

@@ -336,10 +336,18 @@ impl Tenant {
         Ok(())
     }
 
+    /// The value of a fixed field (`F_OWNER`, ...) of a resolved record.
+    pub(crate) fn fixed(&self, f: &Facts, which: usize) -> Val {
+        match self.engine.fixed.get(which) {
+            Some(&slot) => f.field(slot as usize),
+            None => Val::Absent,
+        }
+    }
+
     /// The index of the record's workflow state among its type's states.
     pub(crate) fn state_index(&self, ty: u16, f: &Facts) -> Option<usize> {
         let t = self.engine.types.get(ty as usize)?;
-        let sym = f.field(F_STATE).sym()?;
+        let sym = self.fixed(f, F_STATE).sym()?;
         t.state_lit
             .iter()
             .position(|&l| self.lit_map.get(l as usize) == Some(&sym))
@@ -368,17 +376,17 @@ impl Tenant {
         f: &Facts,
         delegated: bool,
     ) -> bool {
-        let is_user = |i: usize| f.field(i) == Val::Str(user);
+        let is_user = |i: usize| self.fixed(f, i) == Val::Str(user);
         match scope {
             Scope::All => true,
             Scope::Own => is_user(F_OWNER),
             Scope::Created => is_user(F_CREATOR),
             Scope::Assignee => is_user(F_ASSIGNEE),
-            Scope::Subordinates => match f.field(F_OWNER).sym() {
+            Scope::Subordinates => match self.fixed(f, F_OWNER).sym() {
                 Some(owner) => self.in_line(user, owner),
                 None => false,
             },
-            Scope::Team => match f.field(F_TEAM).sym() {
+            Scope::Team => match self.fixed(f, F_TEAM).sym() {
                 Some(team) => self.teams_of(user).contains(&team),
                 None => false,
             },
@@ -390,7 +398,7 @@ impl Tenant {
                     .unwrap_or(NONE32);
                 org != NONE32 && f.orgs.contains(&org)
             }
-            Scope::Granted => match f.field(F_ID).sym() {
+            Scope::Granted => match self.fixed(f, F_ID).sym() {
                 Some(id) => self.grants.contains(&(user, ty, id)),
                 None => false,
             },

@@ -229,23 +229,23 @@ impl Tenant {
             Stage::Scope => match r.scope {
                 Scope::Own => format!(
                     "{it} belongs to {}, not to you.",
-                    self.who(f.field(F_OWNER))
+                    self.who(self.fixed(f, F_OWNER))
                 ),
                 Scope::Subordinates => format!(
                     "{it} belongs to {}, who is not in your reporting line.",
-                    self.who(f.field(F_OWNER))
+                    self.who(self.fixed(f, F_OWNER))
                 ),
                 Scope::Created => format!(
                     "{it} was created by {}, not by you.",
-                    self.who(f.field(F_CREATOR))
+                    self.who(self.fixed(f, F_CREATOR))
                 ),
                 Scope::Assignee => format!(
                     "{it} is assigned to {}, not to you.",
-                    self.who(f.field(F_ASSIGNEE))
+                    self.who(self.fixed(f, F_ASSIGNEE))
                 ),
                 Scope::Team => format!(
                     "{it} belongs to team {}, which is not one of your teams.",
-                    self.who(f.field(F_TEAM))
+                    self.who(self.fixed(f, F_TEAM))
                 ),
                 Scope::Org => format!(
                     "your organisation is not a party to {}.",

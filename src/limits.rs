@@ -29,8 +29,9 @@ pub const MAX_SETTINGS: usize = 64;
 pub const MAX_RULES: usize = 100_000;
 /// Deepest nesting of a rule condition (`and`/`or`/`not`).
 pub const MAX_CONDITION_DEPTH: usize = 16;
-/// Most distinct record fields and user attributes the policy's conditions may read.
-pub const MAX_FIELDS: usize = 32;
+/// Most distinct record fields the policy's conditions may read (with the six fixed fields a
+/// scope may read, a resolved record holds at most 16 values: it stays small on the hot path).
+pub const MAX_FIELDS: usize = 10;
 /// Most users a directory may hold.
 pub const MAX_USERS: usize = 2_000_000;
 /// Most teams, grants or system roles on one user.

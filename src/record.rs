@@ -27,13 +27,25 @@ impl Tenant {
 
     /// The action index of `name` on the subject's type, or `unknown_action`.
     pub fn action_index(&self, name: &str, subject: &Subject) -> Result<u16, Error> {
+        let a = self
+            .engine
+            .action_ix
+            .get(name)
+            .copied()
+            .unwrap_or(crate::compile::NONE16);
+        self.action_on(a, subject, name)
+    }
+
+    /// Checks that action index `a` (named `name`, for the message) is declared on the
+    /// subject's type: the batch path resolves names once per call, then checks each record.
+    pub fn action_on(&self, a: u16, subject: &Subject, name: &str) -> Result<u16, Error> {
         let ty = subject.child.unwrap_or(subject.facts.ty);
         let e = &self.engine;
         let t = e.types.get(ty as usize).ok_or_else(|| {
             Error::new("unknown_type", "the record's type is not declared", "/type")
         })?;
-        match e.action_ix.get(name) {
-            Some(&a) if t.kind.get(a as usize).copied().unwrap_or(0) != 0 => Ok(a),
+        match t.kind.get(a as usize) {
+            Some(&k) if k != 0 => Ok(a),
             _ => Err(Error::new(
                 "unknown_action",
                 format!(
@@ -142,14 +154,11 @@ impl Tenant {
             return Ok(facts);
         }
         let e = &self.engine;
-        for (i, name) in e.fields.iter().enumerate().take(FIELD_SLOTS) {
-            if e.needed & (1u64 << i) == 0 {
-                continue;
-            }
-            let v = self.value(rec.get(name), &join(path, name))?;
-            if let Some(slot) = facts.fields.get_mut(i) {
-                *slot = v;
-            }
+        for (slot, name) in facts.fields.iter_mut().zip(&e.fields) {
+            // The path is built only when the value is refused.
+            *slot = self
+                .value(rec.get(name), "")
+                .map_err(|err| err.under(&join(path, name)))?;
         }
         if e.reads_orgs {
             facts.orgs = self.orgs(rec.get("orgs"), &join(path, "orgs"))?;
@@ -264,20 +273,13 @@ impl Tenant {
             orgs: Vec::new(),
         };
         if !type_level {
-            let mut k = 0usize;
-            for i in 0..e.fields.len().min(FIELD_SLOTS) {
-                if e.needed & (1u64 << i) == 0 {
-                    continue;
-                }
-                let v = decode(
+            let n_syms = self.users.len() + self.sym_list.len();
+            for (k, slot) in facts.fields.iter_mut().take(e.fields.len()).enumerate() {
+                *slot = decode(
                     tags.get(k).copied().unwrap_or(code::ABSENT),
                     vals.get(k).copied().unwrap_or(0.0),
-                    self.users.len() + self.sym_list.len(),
+                    n_syms,
                 );
-                if let Some(slot) = facts.fields.get_mut(i) {
-                    *slot = v;
-                }
-                k += 1;
             }
         }
         Ok(Subject { child, facts })

@@ -294,7 +294,7 @@ impl RawTenant {
     ) -> i32 {
         let tags = [t0, t1, t2, t3];
         let vals = [v0, v1, v2, v3];
-        match self.encoded(action, ty, parent_ty, type_level, &tags, &vals, "") {
+        match self.encoded(action, ty, parent_ty, type_level, &tags, &vals, None) {
             Ok((a, s)) => i32::from(self.inner.allows(u32::try_from(user).ok(), a, &s)),
             Err(_) => -1,
         }
@@ -497,7 +497,6 @@ impl<'a> Columns<'a> {
         let f = self.fields;
         let tags = self.tags.get(i * f..(i + 1) * f).unwrap_or(&[]);
         let vals = self.vals.get(i * f..(i + 1) * f).unwrap_or(&[]);
-        let path = format!("/{i}");
         raw.encoded(
             action,
             self.ty.get(i).copied().unwrap_or(u32::MAX),
@@ -505,7 +504,7 @@ impl<'a> Columns<'a> {
             self.type_level.get(i).copied().unwrap_or(0) != 0,
             tags,
             vals,
-            &path,
+            Some(i),
         )
     }
 }
@@ -520,21 +519,24 @@ impl RawTenant {
         type_level: bool,
         tags: &[u8],
         vals: &[f64],
-        path: &str,
+        at: Option<usize>,
     ) -> Result<(u16, Subject), JsValue> {
+        // Paths are built only for errors: a batch of 100,000 records allocates none.
+        let path = || at.map(|i| format!("/{i}")).unwrap_or_default();
         let t = &self.inner;
         let s = t
-            .subject_from_codes(ty, parent_ty, type_level, tags, vals, path)
-            .map_err(js_error)?;
+            .subject_from_codes(ty, parent_ty, type_level, tags, vals, "")
+            .map_err(|e| js_error(e.under(&path())))?;
         let name = t
             .engine
             .actions
             .get(action as usize)
             .map(String::as_str)
             .unwrap_or("");
+        let a = u16::try_from(action).unwrap_or(crate::compile::NONE16);
         let a = t
-            .action_index(name, &s)
-            .map_err(|e| js_error(e.under(path)))?;
+            .action_on(a, &s, name)
+            .map_err(|e| js_error(e.under(&path())))?;
         Ok((a, s))
     }
 }
