@@ -628,7 +628,7 @@ impl<'p> Builder<'p> {
                     .get(source)
                     .map(|r| self.role_window(r))
                     .unwrap_or((0, u8::MAX));
-                let Some(&(start, ref defs)) = role_rules.get(source) else {
+                let Some((start, defs)) = role_rules.get(source).map(|(s, d)| (*s, *d)) else {
                     continue;
                 };
                 for (k, def) in defs.iter().enumerate() {
