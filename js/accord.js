@@ -72,8 +72,9 @@ function need() {
   if (!ready) throw new AccordError("not_initialized", "the wasm module is not loaded yet: call `await init()` (or `initSync(bytes)`) first", "");
 }
 
-// JSON cannot carry NaN or Infinity: keep them visible as strings so sums refuse them.
-const keepNonFinite = (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
+// JSON cannot carry NaN, Infinity or bigints: keep them visible as strings (sums then refuse
+// them, and a bigint id reads as its digits on every path, fast or exact).
+const keepNonFinite = (_k, v) => ((typeof v === "number" && !Number.isFinite(v)) || typeof v === "bigint" ? String(v) : v);
 
 function jsonText(value, what) {
   if (typeof value === "string") return value;

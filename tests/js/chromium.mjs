@@ -32,4 +32,5 @@ try {
 }
 mkdirSync(new URL("target/transcripts/", root), { recursive: true });
 writeFileSync(new URL("target/transcripts/chromium.txt", root), result.transcript.join("\n") + "\n");
+console.log(`hostile-chromium: ${result.hostile?.passed ?? 0} passed, ${result.hostile?.failed ?? 1} failed`);
 process.exitCode = report("chromium", result);

@@ -1,0 +1,145 @@
+// Hostile input from JavaScript (issue 7): every call must give a decision or an AccordError,
+// never a crash, a wasm trap or a polluted Object.prototype, and the engine keeps answering.
+// Runs in any runtime: pass the package namespace; returns { passed, failed, failures }.
+
+export function runHostile(accord) {
+  const { Engine, presets, AccordError } = accord;
+  const failures = [];
+  let passed = 0;
+  const engine = new Engine(presets["zendesk-sell"]());
+  const dir = { plan: "professional", users: [{ id: "sm", role: "limited" }, { id: "r1", role: "rep", managerId: "sm" }, { id: "r2", role: "limited", managerId: "sm" }] };
+  const acme = engine.tenant(dir);
+  const lead = { type: "lead", id: "L1", ownerId: "r1", amount: 10 };
+  const sane = () => acme.can("r1", "update", lead) === true && acme.check("r2", "update", lead).code === "out_of_scope";
+
+  // expect: "error" (an AccordError), "answer" (no throw), or a function judging the result.
+  function probe(name, fn, expect) {
+    let outcome;
+    try {
+      const value = fn();
+      outcome = { value };
+    } catch (e) {
+      outcome = { error: e };
+    }
+    let why = null;
+    if (outcome.error !== undefined) {
+      const e = outcome.error;
+      if (!(e instanceof AccordError) || !(e instanceof Error)) why = `threw a non-AccordError: ${e && e.name}: ${e && e.message}`;
+      else if (typeof e.code !== "string" || typeof e.message !== "string" || typeof e.path !== "string") why = "AccordError without code/message/path";
+      else if (expect === "answer") why = `expected an answer, got ${e.code}: ${e.message}`;
+      else if (typeof expect === "string" && expect !== "error" && e.code !== expect) why = `expected ${expect}, got ${e.code}: ${e.message}`;
+    } else if (expect !== "answer" && typeof expect !== "function") {
+      why = `expected an error, got ${JSON.stringify(outcome.value)}`;
+    } else if (typeof expect === "function" && !expect(outcome.value)) {
+      why = `unexpected answer ${JSON.stringify(outcome.value)}`;
+    }
+    if (!why && ({}).polluted !== undefined) why = "Object.prototype was polluted";
+    if (!why && !sane()) why = "the engine stopped answering correctly afterwards";
+    if (why) failures.push({ name, why });
+    else passed++;
+  }
+
+  // __proto__ / constructor keys: plain data, never prototype writes.
+  const protoPolicy = JSON.parse('{"plans":["p"],"types":{"lead":{"actions":["view"]}},"roles":{"__proto__":{"rules":[{"actions":["view"]}]}, "constructor": {"rules":[]}},"__proto__":{"polluted":1}}');
+  probe("policy with __proto__ and constructor keys", () => new Engine(protoPolicy), (e) => e instanceof Engine);
+  probe("directory with __proto__ user fields", () => engine.tenant(JSON.parse('{"plan":"team","users":[{"id":"__proto__","role":"limited","__proto__":{"polluted":1}},{"id":"constructor","role":"full"}]}')).can("__proto__", "view", { type: "lead", id: "X", ownerId: "__proto__" }), (v) => v === true);
+  probe("record with __proto__ key", () => acme.can("r1", "view", JSON.parse('{"type":"lead","id":"L1","ownerId":"r1","__proto__":{"polluted":1}}')), (v) => v === true);
+  probe("type named __proto__", () => acme.can("r1", "view", { type: "__proto__", id: "x" }), "unknown_type");
+  probe("action named constructor", () => acme.can("r1", "constructor", lead), "unknown_action");
+  probe("user id toString", () => acme.can("toString", "view", lead), (v) => v === false);
+
+  // Getters that throw, Proxies, cycles.
+  const throwing = { type: "lead", id: "L1", get ownerId() { throw new Error("boom"); } };
+  probe("getter that throws (can)", () => acme.can("r1", "view", throwing), "invalid_input");
+  probe("getter that throws (filter)", () => acme.filter("r1", "view", [lead, throwing]), "invalid_input");
+  probe("getter that throws in the policy", () => new Engine({ plans: ["p"], get types() { throw new Error("boom"); } }), "invalid_input");
+  const trap = new Proxy({}, { get() { throw new Error("trap"); }, ownKeys() { throw new Error("trap"); } });
+  probe("Proxy that throws", () => acme.check("r1", "view", trap), "invalid_input");
+  const liar = new Proxy({ ...lead }, { get(t, k) { return k === "ownerId" ? "r1" : Reflect.get(t, k); } });
+  probe("Proxy that answers", () => acme.can("r1", "update", liar), (v) => v === true);
+  const cyclic = { type: "lead", id: "L1", ownerId: "r1" };
+  cyclic.parent = cyclic;
+  probe("cyclic record (check)", () => acme.check("r1", "view", cyclic), "invalid_input");
+  const cyclicPolicy = presets["zendesk-sell"]();
+  cyclicPolicy.self = cyclicPolicy;
+  probe("cyclic policy", () => new Engine(cyclicPolicy), "invalid_input");
+  const cyclicDir = { plan: "team", users: [] };
+  cyclicDir.users.push(cyclicDir);
+  probe("cyclic directory", () => engine.tenant(cyclicDir), "invalid_input");
+
+  // Huge strings.
+  const huge = "x".repeat(10 * 1024 * 1024);
+  probe("10 MB owner id", () => acme.can("r1", "view", { type: "lead", id: "L1", ownerId: huge }), "string_too_long");
+  probe("10 MB user id", () => acme.can(huge, "view", lead), (v) => v === false);
+  probe("10 MB action", () => acme.can("r1", huge, lead), "unknown_action");
+  probe("10 MB policy string", () => new Engine(huge), "invalid_json");
+  probe("10 MB role name in a directory", () => engine.tenant({ plan: "team", users: [{ id: "a", role: huge }] }), "string_too_long");
+
+  // Non-string ids and wrong types everywhere.
+  probe("numeric user id", () => acme.can(1, "view", lead), "invalid_type");
+  probe("numeric owner id", () => acme.can("r1", "view", { type: "lead", id: "L1", ownerId: 7 }), (v) => v === false);
+  probe("numeric record id", () => acme.bulk("r1", "reassign", [{ type: "lead", id: 7, ownerId: "r1" }]), (v) => v.allowed[0] === 7);
+  probe("record of the wrong type", () => acme.can("r1", "view", { type: 42, id: "L1" }), "invalid_type");
+  probe("record that is a string", () => acme.can("r1", "view", "lead"), "error");
+  probe("record that is an array", () => acme.can("r1", "view", [lead]), "error");
+  probe("records that are not an array", () => acme.filter("r1", "view", { 0: lead, length: 1 }), "invalid_type");
+  const big = { type: "lead", id: "L1", ownerId: "r1", amount: 10n };
+  probe("bigint field (can)", () => acme.can("r1", "view", big), (v) => v === true);
+  probe("bigint field (check agrees)", () => acme.check("r1", "view", big), (v) => v.allowed === true);
+  probe("bigint id (bulk)", () => acme.bulk("r1", "reassign", [{ type: "lead", id: 7n, ownerId: "r1" }]), (v) => v.allowed[0] === 7n);
+  probe("bigint amount", () => acme.total("r1", [big], "amount"), "invalid_number");
+  probe("symbol and function fields", () => acme.can("r1", "view", { type: "lead", id: "L1", ownerId: "r1", s: Symbol("x"), f() {} }), (v) => v === true);
+  probe("unknown `to`", () => acme.bulk("r1", "reassign", [lead], { to: "nobody" }), "unknown_user");
+  probe("numeric `to`", () => acme.bulk("r1", "reassign", [lead], { to: 5 }), "invalid_type");
+
+  // null / undefined everywhere.
+  for (const [name, fn] of [
+    ["new Engine(null)", () => new Engine(null)],
+    ["new Engine(undefined)", () => new Engine(undefined)],
+    ["tenant(null)", () => engine.tenant(null)],
+    ["tenant(undefined)", () => engine.tenant(undefined)],
+    ["can(null, ...)", () => acme.can(null, "view", lead)],
+    ["can(..., undefined, ...)", () => acme.can("r1", undefined, lead)],
+    ["can(..., null)", () => acme.can("r1", "view", null)],
+    ["check(..., undefined)", () => acme.check("r1", "view", undefined)],
+    ["permitted(..., null)", () => acme.permitted("r1", null)],
+    ["filter(..., null)", () => acme.filter("r1", "view", null)],
+    ["filter with null records", () => acme.filter("r1", "view", [null, undefined])],
+    ["total(..., field undefined)", () => acme.total("r1", [lead], undefined)],
+    ["bulk(..., undefined)", () => acme.bulk("r1", "reassign", undefined)],
+    ["user with null role", () => engine.tenant({ plan: "team", users: [{ id: "a", role: null }] })],
+    ["users: null", () => engine.tenant({ plan: "team", users: null })],
+  ]) probe(name, fn, "error");
+  probe("total with options null", () => acme.total("r1", [lead], "amount", null), (v) => v.total === 10);
+  probe("bulk with options null", () => acme.bulk("r1", "reassign", [lead], null), (v) => v.allowed.length === 1);
+
+  // Amounts in totals: NaN, Infinity and strings refuse with their path; null adds nothing.
+  const amounts = (a) => [{ type: "lead", id: "L1", ownerId: "r1", amount: 5 }, { type: "lead", id: "L2", ownerId: "r1", amount: a }];
+  for (const [name, a] of [["NaN", NaN], ["Infinity", Infinity], ["string", "12"], ["boolean", true], ["object", {}]]) {
+    let got;
+    try {
+      acme.total("r1", amounts(a), "amount");
+      got = "no error";
+    } catch (e) {
+      got = e instanceof AccordError ? `${e.code} ${e.path}` : `not an AccordError: ${e}`;
+    }
+    if (got === "invalid_number /1/amount") passed++;
+    else failures.push({ name: `${name} amount`, why: got });
+  }
+  probe("null amount", () => acme.total("r1", amounts(null), "amount"), (v) => v.total === 5 && v.count === 2);
+  probe("NaN amount on a record the user may not view", () => acme.total("r2", amounts(NaN), "amount"), (v) => v.total === 0 && v.count === 0);
+
+  // Atomicity: failed constructions change nothing; answers stay the same afterwards.
+  const before = JSON.stringify([acme.check("r1", "update", lead), acme.permitted("r1", lead)]);
+  probe("bad policy", () => new Engine({ plans: ["p"], types: { x: { actions: ["a"] } }, roles: { r: { inherits: "r", rules: [{ actions: ["nope"] }] } } }), "inheritance_cycle");
+  probe("bad directory", () => engine.tenant({ plan: "team", users: [{ id: "a", role: "limited", managerId: "b" }, { id: "b", role: "limited", managerId: "a" }] }), "manager_cycle");
+  const after = JSON.stringify([acme.check("r1", "update", lead), acme.permitted("r1", lead)]);
+  if (before === after) passed++;
+  else failures.push({ name: "answers unchanged after failures", why: `${before} vs ${after}` });
+  const res = acme.bulk("r1", "reassign", [lead, { ...lead, id: "L2", ownerId: "sm" }, lead]);
+  const both = res.allowed.filter((id) => res.denied.some((d) => d.id === id && id !== "L1"));
+  if (both.length === 0 && res.allowed.length + res.denied.length === 3) passed++;
+  else failures.push({ name: "bulk never reports a record both allowed and denied", why: JSON.stringify(res) });
+
+  return { passed, failed: failures.length, failures };
+}
