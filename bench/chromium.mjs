@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync, copyFileSync, existsSync, rmSyn
 import { dirname, join, extname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
-import { sizes } from "./sizes.mjs";
+import { sizes, accordBuild } from "./sizes.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "dist");
@@ -81,6 +81,7 @@ await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
 const url = `http://127.0.0.1:${server.address().port}/${quick ? "?quick" : ""}`;
 
 console.log(`# Chromium bench on 127.0.0.1; load average before launch ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log("# " + (await accordBuild()));
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,

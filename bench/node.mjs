@@ -4,7 +4,7 @@ import { spyWasm } from "./spy.mjs";
 const spy = spyWasm(); // before any library is loaded
 
 import { run } from "./harness.mjs";
-import { sizes, versions } from "./sizes.mjs";
+import { sizes, versions, accordBuild } from "./sizes.mjs";
 import { hand } from "./libs/hand.mjs";
 import { casl } from "./libs/casl.mjs";
 import { cedar } from "./libs/cedar.mjs";
@@ -20,6 +20,8 @@ console.log(
     `@casl/ability ${v.casl}, @cedar-policy/cedar-wasm ${v.cedar}, accord ${v.accord}; ` +
     `load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} (the machine is shared: compare ratios)`,
 );
+
+console.log("# " + (await accordBuild()));
 
 const loaders = [
   { key: "hand", name: "hand-written JS", load: async () => hand() },

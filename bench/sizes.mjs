@@ -101,3 +101,25 @@ export function versions() {
   };
   return { casl: v("@casl/ability"), cedar: v("@cedar-policy/cedar-wasm"), accord: v("accord") };
 }
+
+/** Which accord build was measured: the package's wasm (size, hash, time) and the repo HEAD. */
+export async function accordBuild() {
+  const { createHash } = await import("node:crypto");
+  const { execFileSync } = await import("node:child_process");
+  const { readdirSync, statSync } = await import("node:fs");
+  let head = "?";
+  try {
+    head = execFileSync("git", ["-C", here, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {
+    /* not a git checkout */
+  }
+  const pkg = join(here, "..", "pkg");
+  if (!existsSync(pkg)) return `accord package: not built (repo HEAD ${head})`;
+  const wasm = readdirSync(pkg).filter((f) => f.endsWith(".wasm"));
+  const parts = wasm.map((f) => {
+    const b = readFileSync(join(pkg, f));
+    const st = statSync(join(pkg, f));
+    return `${f} ${b.length} B sha256:${createHash("sha256").update(b).digest("hex").slice(0, 12)} built ${st.mtime.toISOString().slice(0, 16)}Z`;
+  });
+  return `accord package: ${parts.join(", ")}; repo HEAD ${head}`;
+}
