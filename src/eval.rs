@@ -56,6 +56,16 @@ pub struct Facts {
     pub orgs: Vec<u32>,
 }
 
+impl Subject {
+    /// A subject to fill in place (see [`Tenant::fill_from_codes`]).
+    pub fn empty() -> Self {
+        Subject {
+            child: None,
+            facts: Facts::type_level(0),
+        }
+    }
+}
+
 impl Facts {
     /// Facts for a type-level question.
     pub fn type_level(ty: u16) -> Self {

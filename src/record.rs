@@ -228,7 +228,7 @@ pub mod code {
 impl Tenant {
     /// Builds a subject from the compact encoding: `ty` is the record's type, `parent_ty` the
     /// type whose fields are encoded when `ty` is a child type; `tags`/`vals` hold one entry per
-    /// field of [`encoded_fields`](Tenant::encoded_fields). Nothing here trusts its input.
+    /// field of [`encoded_fields`](crate::Engine::encoded_fields). Nothing here trusts its input.
     pub fn subject_from_codes(
         &self,
         ty: u32,
@@ -238,20 +238,37 @@ impl Tenant {
         vals: &[f64],
         path: &str,
     ) -> Result<Subject, Error> {
+        let mut s = Subject::empty();
+        self.fill_from_codes(&mut s, ty, parent_ty, type_level, tags, vals)
+            .map_err(|e| e.under(path))?;
+        Ok(s)
+    }
+
+    /// [`subject_from_codes`](Tenant::subject_from_codes) into an existing subject, so a batch
+    /// reuses one: no per-record initialisation or copy (in wasm, each is a runtime call).
+    /// Only the slots of the policy's fields are written; the others are never read.
+    pub fn fill_from_codes(
+        &self,
+        s: &mut Subject,
+        ty: u32,
+        parent_ty: i32,
+        type_level: bool,
+        tags: &[u8],
+        vals: &[f64],
+    ) -> Result<(), Error> {
         let e = &self.engine;
         let t = e.types.get(ty as usize).ok_or_else(|| {
-            Error::new(
-                "unknown_type",
-                "the record's type is not declared",
-                join(path, "type"),
-            )
+            Error::new("unknown_type", "the record's type is not declared", "/type")
         })?;
-        let (child, fty) = if t.is_child() {
-            let p = u16::try_from(parent_ty)
+        if t.is_child() {
+            match u16::try_from(parent_ty)
                 .ok()
-                .filter(|p| t.parents.contains(p));
-            match p {
-                Some(p) => (Some(ty as u16), p),
+                .filter(|p| t.parents.contains(p))
+            {
+                Some(p) => {
+                    s.child = Some(ty as u16);
+                    s.facts.ty = p;
+                }
                 None => {
                     return Err(Error::new(
                         "missing_parent",
@@ -259,22 +276,18 @@ impl Tenant {
                         "a `{}` record follows its parent: pass `parent` with the parent record",
                         t.name
                     ),
-                        join(path, "parent"),
+                        "/parent",
                     ))
                 }
             }
         } else {
-            (None, ty as u16)
-        };
-        let mut facts = Facts {
-            ty: fty,
-            type_level,
-            fields: [Val::Absent; FIELD_SLOTS],
-            orgs: Vec::new(),
-        };
+            s.child = None;
+            s.facts.ty = ty as u16;
+        }
+        s.facts.type_level = type_level;
         if !type_level {
             let n_syms = self.users.len() + self.sym_list.len();
-            for (k, slot) in facts.fields.iter_mut().take(e.fields.len()).enumerate() {
+            for (k, slot) in s.facts.fields.iter_mut().take(e.fields.len()).enumerate() {
                 *slot = decode(
                     tags.get(k).copied().unwrap_or(code::ABSENT),
                     vals.get(k).copied().unwrap_or(0.0),
@@ -282,7 +295,7 @@ impl Tenant {
                 );
             }
         }
-        Ok(Subject { child, facts })
+        Ok(())
     }
 }
 

@@ -138,7 +138,10 @@ impl RawEngine {
     pub fn tenant(&self, directory: &str) -> Result<RawTenant, JsValue> {
         let doc = parse(directory)?;
         Tenant::new(Arc::clone(&self.inner), &doc)
-            .map(|t| RawTenant { inner: t })
+            .map(|t| RawTenant {
+                inner: t,
+                scratch: std::cell::RefCell::new(Subject::empty()),
+            })
             .map_err(|e| js_errors(&e))
     }
 }
@@ -147,6 +150,8 @@ impl RawEngine {
 #[wasm_bindgen]
 pub struct RawTenant {
     inner: Tenant,
+    /// The subject `can_codes` fills: reused so a call initialises nothing.
+    scratch: std::cell::RefCell<Subject>,
 }
 
 #[derive(Serialize)]
@@ -294,8 +299,13 @@ impl RawTenant {
     ) -> i32 {
         let tags = [t0, t1, t2, t3];
         let vals = [v0, v1, v2, v3];
-        match self.encoded(action, ty, parent_ty, type_level, &tags, &vals, None) {
-            Ok((a, s)) => i32::from(self.inner.allows(u32::try_from(user).ok(), a, &s)),
+        let Ok(mut s) = self.scratch.try_borrow_mut() else {
+            return -1;
+        };
+        match self.encoded(
+            &mut s, action, ty, parent_ty, type_level, &tags, &vals, None,
+        ) {
+            Ok(a) => i32::from(self.inner.allows(u32::try_from(user).ok(), a, &s)),
             Err(_) => -1,
         }
     }
@@ -314,8 +324,9 @@ impl RawTenant {
         let cols = Columns::new(&self.inner, ty, parent_ty, type_level, tags, vals);
         let u = u32::try_from(user).ok();
         let mut out = Vec::new();
+        let mut s = Subject::empty();
         for i in 0..ty.len() {
-            let (a, s) = cols.subject(self, i, action)?;
+            let a = cols.subject(self, i, action, &mut s)?;
             if self.inner.allows(u, a, &s) {
                 out.push(i as u32);
             }
@@ -347,8 +358,9 @@ impl RawTenant {
         let u = u32::try_from(user).ok();
         let mut per_group = vec![(Group::default(), 0usize); n_groups as usize];
         let (mut total, mut count) = (0.0f64, 0u64);
+        let mut s = Subject::empty();
         for i in 0..ty.len() {
-            let (a, s) = cols.subject(self, i, view)?;
+            let a = cols.subject(self, i, view, &mut s)?;
             if !self.inner.allows(u, a, &s) {
                 continue;
             }
@@ -428,8 +440,9 @@ impl RawTenant {
         let u = t.user_index(user_id);
         let mut allowed = Vec::new();
         let mut denied_owned: Vec<(usize, &'static str, String)> = Vec::new();
+        let mut s = Subject::empty();
         for i in 0..ty.len() {
-            let (a, s) = cols.subject(self, i, action)?;
+            let a = cols.subject(self, i, action, &mut s)?;
             let v = t.verdict(u, a, &s);
             if v.allowed() {
                 allowed.push(i);
@@ -493,11 +506,19 @@ impl<'a> Columns<'a> {
         }
     }
 
-    fn subject(&self, raw: &RawTenant, i: usize, action: u32) -> Result<(u16, Subject), JsValue> {
+    /// Fills `s` with record `i` and returns the checked action.
+    fn subject(
+        &self,
+        raw: &RawTenant,
+        i: usize,
+        action: u32,
+        s: &mut Subject,
+    ) -> Result<u16, JsValue> {
         let f = self.fields;
         let tags = self.tags.get(i * f..(i + 1) * f).unwrap_or(&[]);
         let vals = self.vals.get(i * f..(i + 1) * f).unwrap_or(&[]);
         raw.encoded(
+            s,
             action,
             self.ty.get(i).copied().unwrap_or(u32::MAX),
             self.parent_ty.get(i).copied().unwrap_or(-1),
@@ -513,6 +534,7 @@ impl RawTenant {
     #[allow(clippy::too_many_arguments)]
     fn encoded(
         &self,
+        s: &mut Subject,
         action: u32,
         ty: u32,
         parent_ty: i32,
@@ -520,12 +542,11 @@ impl RawTenant {
         tags: &[u8],
         vals: &[f64],
         at: Option<usize>,
-    ) -> Result<(u16, Subject), JsValue> {
+    ) -> Result<u16, JsValue> {
         // Paths are built only for errors: a batch of 100,000 records allocates none.
         let path = || at.map(|i| format!("/{i}")).unwrap_or_default();
         let t = &self.inner;
-        let s = t
-            .subject_from_codes(ty, parent_ty, type_level, tags, vals, "")
+        t.fill_from_codes(s, ty, parent_ty, type_level, tags, vals)
             .map_err(|e| js_error(e.under(&path())))?;
         let name = t
             .engine
@@ -534,9 +555,7 @@ impl RawTenant {
             .map(String::as_str)
             .unwrap_or("");
         let a = u16::try_from(action).unwrap_or(crate::compile::NONE16);
-        let a = t
-            .action_on(a, &s, name)
-            .map_err(|e| js_error(e.under(&path())))?;
-        Ok((a, s))
+        t.action_on(a, s, name)
+            .map_err(|e| js_error(e.under(&path())))
     }
 }
