@@ -156,6 +156,9 @@ export class Tenant {
   #nf;
   #scratchTags;
   #scratchVals;
+  #lookup;
+  #lastUser = null;
+  #lastIx = -1;
 
   constructor(raw, schema) {
     if (!(raw && typeof raw.can_codes === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
@@ -167,20 +170,32 @@ export class Tenant {
     for (const [k, v] of others) if (!users.has(k)) users.set(k, v);
     this.#syms = users;
     this.#nf = schema.fields.length;
+    // Fields no answer of this tenant depends on (e.g. `id` without grants) are not looked up.
+    const unread = raw.unread_fields();
+    this.#lookup = schema.fields.map((_, k) => (unread & (1 << k)) === 0);
     this.#scratchTags = new Uint8Array(4);
     this.#scratchVals = new Float64Array(4);
   }
 
   #user(userId) {
+    // UIs ask many questions for one user in a row: remember the last one.
+    if (userId === this.#lastUser) return this.#lastIx;
     const u = this.#syms.get(userId);
-    return u !== undefined && u < this.#nUsers ? u : -1;
+    this.#lastUser = userId;
+    this.#lastIx = u !== undefined && u < this.#nUsers ? u : -1;
+    return this.#lastIx;
   }
 
   // Encodes the fields the policy reads into tags[at..]/vals[at..]; false when the record
   // must take the exact (JSON) path instead.
   #fields(target, tags, vals, at) {
     const fields = this.#s.fields;
+    const lookup = this.#lookup;
     for (let k = 0; k < fields.length; k++) {
+      if (!lookup[k]) {
+        tags[at + k] = 0;
+        continue;
+      }
       const v = target[fields[k]];
       switch (typeof v) {
         case "undefined":
@@ -248,7 +263,7 @@ export class Tenant {
 
   /** May `userId` do `action` on `resource`? The hot path: a boolean, no explanation. */
   can(userId, action, resource) {
-    return guard(() => {
+    try {
       str(userId, "the user id");
       str(action, "the action");
       const a = this.#s.actionIx.get(action);
@@ -260,7 +275,9 @@ export class Tenant {
         if (r >= 0) return r === 1;
       }
       return this.#raw.can_json(userId, action, jsonText(resource, "the resource"));
-    });
+    } catch (e) {
+      throw fail(e);
+    }
   }
 
   /** The decision with its reason: `{ allowed, code, message, rule, upgradeTo? }`. */

@@ -61,6 +61,8 @@ pub struct Engine {
     pub(crate) fields: Vec<String>,
     /// Slot of each fixed field (`F_OWNER`, ...) in `fields`, or `NONE8`.
     pub(crate) fixed: [u8; 6],
+    /// Slots read by some condition (bit i = slot i).
+    pub(crate) cond_read: u64,
     pub(crate) reads_orgs: bool,
     pub(crate) user_attrs: Vec<String>,
     /// System roles a main role holds without naming them (SE-6), as a bit set per role.
@@ -270,6 +272,7 @@ struct Builder<'p> {
     fields: Vec<String>,
     user_attrs: Vec<String>,
     conds: Vec<CNode>,
+    cond_read: u64,
 }
 
 impl<'p> Builder<'p> {
@@ -282,6 +285,7 @@ impl<'p> Builder<'p> {
             fields: Vec::new(),
             user_attrs: Vec::new(),
             conds: Vec::new(),
+            cond_read: 0,
         }
     }
 
@@ -386,6 +390,7 @@ impl<'p> Builder<'p> {
             literals: self.literals,
             fields: self.fields,
             fixed,
+            cond_read: self.cond_read,
             reads_orgs,
             user_attrs: self.user_attrs,
             default_sys,
@@ -596,12 +601,20 @@ impl<'p> Builder<'p> {
     fn operand(&mut self, o: &Operand) -> Opd {
         match o {
             Operand::Lit(l) => Opd::Lit(self.lit(l)),
-            Operand::Record(f) => Opd::Field(self.field(f)),
+            Operand::Record(f) => {
+                let slot = self.field(f);
+                self.cond_read |= 1u64 << (slot & 63);
+                Opd::Field(slot)
+            }
             Operand::User(a) => Opd::UserAttr(self.attr(a)),
-            Operand::UserOf { attr, field } => Opd::UserOf {
-                field: self.field(field),
-                attr: self.attr(attr),
-            },
+            Operand::UserOf { attr, field } => {
+                let slot = self.field(field);
+                self.cond_read |= 1u64 << (slot & 63);
+                Opd::UserOf {
+                    field: slot,
+                    attr: self.attr(attr),
+                }
+            }
         }
     }
 

@@ -226,6 +226,23 @@ pub mod code {
 }
 
 impl Tenant {
+    /// The encoded fields whose value cannot change any answer in this tenant, as a bit set
+    /// (bit i = slot i): a record's `id` matters only for per-record grants or a condition on
+    /// it, so callers may skip resolving it (a string lookup per record) when neither exists.
+    pub fn unread_fields(&self) -> u64 {
+        let e = &self.engine;
+        match e.fixed.get(crate::compile::F_ID).copied() {
+            Some(slot)
+                if slot != crate::compile::NONE8
+                    && self.grants.is_empty()
+                    && e.cond_read & (1u64 << (slot & 63)) == 0 =>
+            {
+                1u64 << (slot & 63)
+            }
+            _ => 0,
+        }
+    }
+
     /// Builds a subject from the compact encoding: `ty` is the record's type, `parent_ty` the
     /// type whose fields are encoded when `ty` is a child type; `tags`/`vals` hold one entry per
     /// field of [`encoded_fields`](crate::Engine::encoded_fields). Nothing here trusts its input.

@@ -194,6 +194,12 @@ impl RawTenant {
         text_and_ends((0..t.user_count() as u32).filter_map(|i| t.user_id(i))).1
     }
 
+    /// Bit set of encoded fields that need no resolution in this tenant (see
+    /// [`Tenant::unread_fields`]).
+    pub fn unread_fields(&self) -> u32 {
+        self.inner.unread_fields() as u32
+    }
+
     /// The other strings the tenant knows (symbols `users..`), concatenated.
     pub fn sym_text(&self) -> String {
         text_and_ends(self.inner.sym_list.iter().map(String::as_str)).0
