@@ -47,6 +47,8 @@ pub struct Engine {
     pub(crate) plans: Vec<String>,
     pub(crate) settings: Vec<SettingInfo>,
     pub(crate) actions: Vec<String>,
+    /// Per action index: how it reads before a record, if the policy says.
+    pub(crate) phrases: Vec<Option<String>>,
     pub(crate) action_ix: Map<String, u16>,
     pub(crate) types: Vec<TypeInfo>,
     pub(crate) type_ix: Map<String, u16>,
@@ -377,6 +379,18 @@ impl<'p> Builder<'p> {
             name: self.p.name.clone(),
             plans: self.p.plans.iter().map(|n| n.name.clone()).collect(),
             settings,
+            phrases: self
+                .names
+                .action_list
+                .iter()
+                .map(|a| {
+                    self.p
+                        .phrases
+                        .iter()
+                        .find(|(n, _)| &n.name == a)
+                        .map(|(_, p)| p.clone())
+                })
+                .collect(),
             actions: self.names.action_list.clone(),
             action_ix: std::mem::take(&mut self.names.actions),
             types,

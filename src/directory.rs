@@ -195,6 +195,8 @@ struct Build<'s> {
     sink: &'s mut Sink,
     syms: Map<String, u32>,
     sym_list: Vec<String>,
+    /// The account's plan, once read.
+    plan: u8,
 }
 
 impl<'s> Build<'s> {
@@ -204,6 +206,7 @@ impl<'s> Build<'s> {
             sink,
             syms: map_with_capacity(64),
             sym_list: Vec::new(),
+            plan: 0,
         }
     }
 
@@ -223,6 +226,7 @@ impl<'s> Build<'s> {
     fn run(mut self, doc: &Json) -> Option<Tenant> {
         let top = Fields::open(doc, "", DIRECTORY_KEYS, self.sink)?;
         let plan = self.plan(&top);
+        self.plan = plan;
         let settings = self.settings(&top);
         let users_json = match top.get("users") {
             Some((v, at)) => array(v, &at, self.sink),
@@ -419,13 +423,23 @@ impl<'s> Build<'s> {
         };
         let ix = (managers.len()) as u32;
         rec.role = self.role(u, at);
-        rec.sys = self
+        // A role holds its default system roles (SE-6) only where the role itself exists.
+        let role_exists = self
             .engine
-            .default_sys
+            .roles
             .get(rec.role as usize)
-            .copied()
-            .unwrap_or(0)
-            | self.system_roles(u, at);
+            .map(|r| r.plan.0 <= self.plan && self.plan <= r.plan.1)
+            .unwrap_or(false);
+        let defaults = match role_exists {
+            true => self
+                .engine
+                .default_sys
+                .get(rec.role as usize)
+                .copied()
+                .unwrap_or(0),
+            false => 0,
+        };
+        rec.sys = defaults | self.system_roles(u, at);
         rec.manager = self.manager(u, at, ids, ix);
         managers.push(rec.manager);
         if let Some(org) = u.get("org") {

@@ -121,12 +121,17 @@ impl Tenant {
             .and_then(|t| t.kind.get(action as usize))
             .copied()
             .unwrap_or(1);
+        let phrase = self
+            .engine
+            .phrases
+            .get(action as usize)
+            .and_then(Option::as_deref);
         if kind == 2 && name.contains('_') {
-            return words(name);
+            return phrase.map(str::to_owned).unwrap_or_else(|| words(name));
         }
         format!(
             "{} {}",
-            words(name),
+            phrase.map(str::to_owned).unwrap_or_else(|| words(name)),
             self.thing(
                 ty,
                 ids.record,

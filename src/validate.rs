@@ -77,6 +77,9 @@ pub fn validate(p: &Policy, sink: &mut Sink) -> Names {
         check_plan_req(s.plan.as_ref(), &names, sink);
     }
     check_implies(p, &names, sink);
+    for (a, _) in &p.phrases {
+        known(&names.actions, a, "unknown_action", "action", sink);
+    }
     for t in &p.types {
         check_type(t, p, &names, sink);
     }

@@ -25,6 +25,8 @@ pub struct Policy {
     pub custom_role_plan: Option<Named>,
     pub settings: Vec<SettingDef>,
     pub implies: Vec<(Named, Vec<Named>)>,
+    /// How an action reads in a sentence before the record ("add a member to").
+    pub phrases: Vec<(Named, String)>,
     pub types: Vec<TypeDef>,
     pub roles: Vec<RoleDef>,
     pub rules: Vec<RuleDef>,

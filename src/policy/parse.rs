@@ -16,6 +16,7 @@ const POLICY_KEYS: &[&str] = &[
     "customRolePlan",
     "settings",
     "implies",
+    "phrases",
     "types",
     "roles",
     "systemRoles",
@@ -75,6 +76,14 @@ pub fn parse(doc: &Json, sink: &mut Sink) -> Policy {
                     .map(named)
                     .collect();
                 (name, list)
+            })
+            .collect();
+    }
+    if let Some((v, at)) = top.get("phrases") {
+        policy.phrases = entries(v, &at, sink)
+            .into_iter()
+            .filter_map(|(name, v)| {
+                string(v, &name.path, sink).map(|p| (name.clone(), p.to_owned()))
             })
             .collect();
     }
