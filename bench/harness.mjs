@@ -328,5 +328,7 @@ export async function run(env, loaders, options = {}) {
   }
   p("");
   p(ok ? "all libraries agree on every decision, count and sum" : "FAILED: libraries disagree (see MISMATCH lines)");
-  return { ok, times, memory };
+  const missing = libs.filter((l) => l.missing).map((l) => l.name);
+  if (missing.length) p(`FAILED: not measured: ${missing.join(", ")} (see the "not loaded" line above)`);
+  return { ok: ok && missing.length === 0, times, memory };
 }
