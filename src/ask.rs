@@ -63,15 +63,16 @@ impl Tenant {
             return Vec::new();
         };
         let record_level = !subject.facts.type_level;
-        let mut out: Vec<String> = t
-            .kind
+        // Walk the actions in alphabetical order: the list comes out sorted.
+        e.alpha
             .iter()
-            .enumerate()
-            .filter(|(_, &k)| k == 1 || (k == 2 && !record_level))
-            .filter(|(a, _)| self.allows(user, *a as u16, subject))
-            .filter_map(|(a, _)| e.actions.get(a).cloned())
-            .collect();
-        out.sort();
-        out
+            .filter(|&&a| match t.kind.get(a as usize) {
+                Some(1) => true,
+                Some(2) => !record_level,
+                _ => false,
+            })
+            .filter(|&&a| self.allows(user, a, subject))
+            .filter_map(|&a| e.actions.get(a as usize).cloned())
+            .collect()
     }
 }

@@ -47,6 +47,8 @@ pub struct Engine {
     pub(crate) plans: Vec<String>,
     pub(crate) settings: Vec<SettingInfo>,
     pub(crate) actions: Vec<String>,
+    /// Action indices in alphabetical order of their names (for sorted `permitted` lists).
+    pub(crate) alpha: Vec<u16>,
     /// Per action index: how it reads before a record, if the policy says.
     pub(crate) phrases: Vec<Option<String>>,
     pub(crate) action_ix: Map<String, u16>,
@@ -221,15 +223,17 @@ impl Engine {
         else {
             return Vec::new();
         };
-        let mut out: Vec<(u8, &str)> = t
-            .kind
+        // Record actions, then type-level ones, each in declaration order.
+        [1u8, 2]
             .iter()
-            .zip(self.actions.iter())
-            .filter(|(k, _)| **k != 0)
-            .map(|(k, a)| (*k, a.as_str()))
-            .collect();
-        out.sort_by_key(|(k, _)| *k);
-        out.into_iter().map(|(_, a)| a).collect()
+            .flat_map(|&want| {
+                t.kind
+                    .iter()
+                    .zip(self.actions.iter())
+                    .filter(move |(k, _)| **k == want)
+                    .map(|(_, a)| a.as_str())
+            })
+            .collect()
     }
 
     /// The record fields a caller must encode for the compact batch path, in order:
@@ -263,6 +267,25 @@ impl Engine {
             None => &[],
         }
     }
+}
+
+/// Indices of `names` in alphabetical order (insertion sort: at most a few hundred names,
+/// sorted once per policy, without another sort instantiation in the wasm module).
+fn alphabetical(names: &[String]) -> Vec<u16> {
+    let mut order: Vec<u16> = Vec::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        let at = order
+            .iter()
+            .position(|&j| {
+                names
+                    .get(j as usize)
+                    .map(|n| n.as_str() > name.as_str())
+                    .unwrap_or(false)
+            })
+            .unwrap_or(order.len());
+        order.insert(at, i as u16);
+    }
+    order
 }
 
 /// Builds the dense form from a validated policy.
@@ -391,6 +414,7 @@ impl<'p> Builder<'p> {
                         .map(|(_, p)| p.clone())
                 })
                 .collect(),
+            alpha: alphabetical(&self.names.action_list),
             actions: self.names.action_list.clone(),
             action_ix: std::mem::take(&mut self.names.actions),
             types,

@@ -55,8 +55,18 @@ impl Tenant {
         let tenant = Build::new(engine, &mut sink).run(doc);
         // Input order (the directory's own fields, then user by user), whichever pass found
         // each error: the first error names the first offending entry.
-        let mut errors = sink.errors;
-        errors.sort_by_key(|e| user_of(e.path()));
+        let mut keyed: Vec<(u64, u32)> = sink
+            .errors
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (user_of(e.path()).map_or(0, |u| u as u64 + 1), i as u32))
+            .collect();
+        crate::error::sort_pairs(&mut keyed);
+        let mut slots: Vec<Option<Error>> = sink.errors.into_iter().map(Some).collect();
+        let errors: Vec<Error> = keyed
+            .iter()
+            .filter_map(|&(_, i)| slots.get_mut(i as usize).and_then(Option::take))
+            .collect();
         match (Errors::from_vec(errors), tenant) {
             (Some(errors), _) => Err(errors),
             (None, Some(t)) => Ok(t),
@@ -750,8 +760,9 @@ impl<'s> Build<'s> {
                 }
             }
         }
-        found.sort_unstable();
-        for first in found {
+        let mut keyed: Vec<(u64, u32)> = found.iter().map(|&f| (f as u64, 0)).collect();
+        crate::error::sort_pairs(&mut keyed);
+        for first in keyed.into_iter().map(|(f, _)| f) {
             self.sink.err(
                 "manager_cycle",
                 format!("the managers of user /users/{first} form a cycle back to them"),

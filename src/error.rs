@@ -159,6 +159,12 @@ impl Sink {
     }
 }
 
+/// Sorts `(key, index)` pairs: ties keep index order, so sorting `(key, position)` is stable.
+/// The one sort of the crate: each generic sort instantiation costs kilobytes of wasm.
+pub fn sort_pairs(v: &mut [(u64, u32)]) {
+    v.sort_unstable();
+}
+
 /// Escapes one JSON pointer segment (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub fn pointer_segment(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
