@@ -129,7 +129,7 @@ pub struct Ask {
 
 impl Tenant {
     /// The candidate rule lists for a user on (type, action): main role, system roles, everyone.
-    fn lists(
+    pub(crate) fn lists(
         &self,
         user: u32,
         ty: u16,
@@ -316,7 +316,7 @@ impl Tenant {
         delegated: bool,
     ) -> Result<(), Stage> {
         let rule = self.rule(g).ok_or(Stage::Scope)?;
-        if !f.type_level && !self.state_allows(ty, action, f) {
+        if !f.type_level && !self.state_ok(ty, action, f) {
             return Err(Stage::State);
         }
         if let Some(c) = rule.cond {
@@ -324,7 +324,7 @@ impl Tenant {
                 return Err(Stage::Condition);
             }
         }
-        if !f.type_level && !self.in_scope(rule.scope, user, ty, action, f, delegated) {
+        if !f.type_level && !self.scope_ok(rule.scope, user, ty, action, f, delegated) {
             return Err(Stage::Scope);
         }
         let external = self
@@ -363,7 +363,7 @@ impl Tenant {
             .position(|&l| self.lit_map.get(l as usize) == Some(&sym))
     }
 
-    fn state_allows(&self, ty: u16, action: u16, f: &Facts) -> bool {
+    pub(crate) fn state_ok(&self, ty: u16, action: u16, f: &Facts) -> bool {
         let Some(t) = self.engine.types.get(ty as usize) else {
             return false;
         };
@@ -377,7 +377,7 @@ impl Tenant {
         }
     }
 
-    fn in_scope(
+    pub(crate) fn scope_ok(
         &self,
         scope: Scope,
         user: u32,
@@ -425,6 +425,11 @@ impl Tenant {
     }
 
     /// Three-valued evaluation: `None` when a type-level question leaves it open.
+    /// A condition on a record (three-valued: `None` when a type-level record leaves it open).
+    pub(crate) fn cond_of(&self, node: u32, user: u32, f: &Facts) -> Option<bool> {
+        self.cond(node, user, f, 0)
+    }
+
     fn cond(&self, node: u32, user: u32, f: &Facts, depth: usize) -> Option<bool> {
         if depth > crate::limits::MAX_CONDITION_DEPTH {
             return Some(false);

@@ -64,6 +64,7 @@ pub mod ids;
 pub mod json;
 pub mod limits;
 pub mod policy;
+pub mod prepared;
 pub mod presets;
 pub mod record;
 pub mod validate;

@@ -13,6 +13,7 @@ use crate::error::{Error, Errors};
 use crate::eval::Subject;
 use crate::explain::Ids;
 use crate::json::Json;
+use crate::prepared::Batch;
 use crate::Engine;
 use serde::Serialize;
 use std::sync::Arc;
@@ -328,12 +329,12 @@ impl RawTenant {
         vals: &[f64],
     ) -> Result<Vec<u32>, JsValue> {
         let cols = Columns::new(&self.inner, ty, parent_ty, type_level, tags, vals);
-        let u = u32::try_from(user).ok();
+        let mut batch = Batch::new(u32::try_from(user).ok());
         let mut out = Vec::new();
         let mut s = Subject::empty();
         for i in 0..ty.len() {
             let a = cols.subject(self, i, action, &mut s)?;
-            if self.inner.allows(u, a, &s) {
+            if self.inner.allows_in(&mut batch, a, &s) {
                 out.push(i as u32);
             }
         }
@@ -361,13 +362,13 @@ impl RawTenant {
         field: &str,
     ) -> Result<Vec<f64>, JsValue> {
         let cols = Columns::new(&self.inner, ty, parent_ty, type_level, tags, vals);
-        let u = u32::try_from(user).ok();
+        let mut batch = Batch::new(u32::try_from(user).ok());
         let mut per_group = vec![(Group::default(), 0usize); n_groups as usize];
         let (mut total, mut count) = (0.0f64, 0u64);
         let mut s = Subject::empty();
         for i in 0..ty.len() {
             let a = cols.subject(self, i, view, &mut s)?;
-            if !self.inner.allows(u, a, &s) {
+            if !self.inner.allows_in(&mut batch, a, &s) {
                 continue;
             }
             let amount = match kinds.get(i).copied().unwrap_or(0) {
@@ -444,12 +445,17 @@ impl RawTenant {
         };
         let cols = Columns::new(t, ty, parent_ty, type_level, tags, vals);
         let u = t.user_index(user_id);
+        let mut batch = Batch::new(u);
         let mut allowed = Vec::new();
         let mut denied_owned: Vec<(usize, &'static str, String)> = Vec::new();
         let mut s = Subject::empty();
         for i in 0..ty.len() {
             let a = cols.subject(self, i, action, &mut s)?;
-            let v = t.verdict(u, a, &s);
+            // The prepared answer first; the full verdict (the reason) only for refusals.
+            let v = match t.allows_in(&mut batch, a, &s) {
+                true => crate::eval::Verdict::Allowed { rule: 0 },
+                false => t.verdict(u, a, &s),
+            };
             if v.allowed() {
                 allowed.push(i);
             } else {
