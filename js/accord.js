@@ -247,16 +247,76 @@ export class Tenant {
     return { ty, pty, lvl, target };
   }
 
+  // Encodes a batch into columns: one tight loop, locals only, no object per record (the
+  // common case: records of one non-child type). Anything unusual goes through #head/#fields.
   #encodeMany(records) {
     const n = records.length;
     const f = this.#nf;
+    const s = this.#s;
+    if (s.readsOrgs) return null;
     const cols = { ty: new Uint32Array(n), pty: new Int32Array(n), lvl: new Uint8Array(n), tags: new Uint8Array(n * f), vals: new Float64Array(n * f) };
+    const { ty, pty, lvl, tags, vals } = cols;
+    const typeIx = s.typeIx;
+    const types = s.types;
+    const fields = s.fields;
+    const lookup = this.#lookup;
+    const syms = this.#syms;
+    let lastType;
+    let lastTy = -1;
     for (let i = 0; i < n; i++) {
-      const h = this.#head(records[i]);
-      if (h === null || !this.#fields(h.target, cols.tags, cols.vals, i * f)) return null;
-      cols.ty[i] = h.ty;
-      cols.pty[i] = h.pty;
-      cols.lvl[i] = h.lvl;
+      const rec = records[i];
+      if (rec === null || typeof rec !== "object") return null;
+      const tname = rec.type;
+      let t;
+      if (tname === lastType && lastTy >= 0) t = lastTy;
+      else {
+        t = typeIx.get(tname);
+        if (t === undefined) return null;
+        lastType = tname;
+        lastTy = t;
+      }
+      ty[i] = t;
+      if (types[t].child) {
+        // Child records: the slower, general encoder.
+        const h = this.#head(rec);
+        if (h === null || !this.#fields(h.target, tags, vals, i * f)) return null;
+        pty[i] = h.pty;
+        lvl[i] = h.lvl;
+        continue;
+      }
+      pty[i] = -1;
+      const id = rec.id;
+      lvl[i] = id === undefined || id === null ? 1 : 0;
+      const at = i * f;
+      for (let k = 0; k < f; k++) {
+        if (!lookup[k]) continue; // tags are zero (absent) already
+        const v = rec[fields[k]];
+        switch (typeof v) {
+          case "string": {
+            if (v.length > MAX_FAST_STRING) return null;
+            const sym = syms.get(v);
+            tags[at + k] = 4;
+            vals[at + k] = sym === undefined ? -1 : sym;
+            break;
+          }
+          case "number":
+            if (!Number.isFinite(v)) return null;
+            tags[at + k] = 3;
+            vals[at + k] = v;
+            break;
+          case "boolean":
+            tags[at + k] = 2;
+            vals[at + k] = v ? 1 : 0;
+            break;
+          case "object":
+            if (v === null) tags[at + k] = 1;
+            break;
+          case "bigint":
+            return null;
+          default:
+            break;
+        }
+      }
     }
     return cols;
   }
@@ -364,30 +424,38 @@ export class Tenant {
       if (to !== undefined) str(to, "`to`");
       const a = this.#s.actionIx.get(action);
       const c = a === undefined ? null : this.#encodeMany(records);
-      let ids = null;
-      if (c !== null) {
-        ids = new Array(records.length * 2);
-        for (let i = 0; i < records.length; i++) {
-          const r = records[i];
-          const id = r.id;
-          if (typeof id !== "string" && typeof id !== "number") {
-            ids = null;
-            break;
-          }
-          ids[2 * i] = String(id);
-          const p = r.parent;
-          ids[2 * i + 1] = p && (typeof p.id === "string" || typeof p.id === "number") ? String(p.id) : null;
-        }
+      // Records without a usable id take the exact path (which reports them).
+      let fast = c !== null;
+      for (let i = 0; fast && i < records.length; i++) {
+        const id = records[i].id;
+        if (typeof id !== "string" && typeof id !== "number" && typeof id !== "bigint") fast = false;
       }
-      const res = JSON.parse(
-        c !== null && ids !== null
-          ? this.#raw.bulk_codes(userId, a, to, c.ty, c.pty, c.lvl, c.tags, c.vals, JSON.stringify(ids))
-          : this.#raw.bulk_json(userId, action, jsonText(records, "the records"), to),
-      );
-      return {
-        allowed: res.allowed.map((i) => records[i].id),
-        denied: res.denied.map((d) => ({ id: records[d.i].id, code: d.code, message: d.message })),
-      };
+      if (!fast) {
+        const res = JSON.parse(this.#raw.bulk_json(userId, action, jsonText(records, "the records"), to));
+        return {
+          allowed: res.allowed.map((i) => records[i].id),
+          denied: res.denied.map((d) => ({ id: records[d.i].id, code: d.code, message: d.message })),
+        };
+      }
+      const res = JSON.parse(this.#raw.bulk_codes(userId, a, to, c.ty, c.pty, c.lvl, c.tags, c.vals));
+      // Each distinct refusal comes worded once, with U+FDD0/U+FDD1 where the record's and its
+      // parent's ids go: fill in the caller's own ids (as text, exactly as Rust would print them).
+      const parts = res.templates.map(([code, message]) => [code, message.split(/([\uFDD0\uFDD1])/)]);
+      const denied = new Array(res.denied.length);
+      for (let k = 0; k < res.denied.length; k++) {
+        const r = records[res.denied[k]];
+        const [code, pieces] = parts[res.reasons[k]];
+        let message = "";
+        for (const p of pieces) {
+          if (p === "\uFDD0") message += String(r.id);
+          else if (p === "\uFDD1") message += r.parent == null || r.parent.id == null ? "" : String(r.parent.id);
+          else message += p;
+        }
+        denied[k] = { id: r.id, code, message };
+      }
+      const allowed = new Array(res.allowed.length);
+      for (let k = 0; k < res.allowed.length; k++) allowed[k] = records[res.allowed[k]].id;
+      return { allowed, denied };
     });
   }
 }

@@ -67,6 +67,47 @@ fn capitalise(mut s: String) -> String {
 }
 
 impl Tenant {
+    /// Everything a refusal's wording depends on besides the record's ids: the verdict, the
+    /// action, the record's type and the fields messages quote. Equal keys, equal sentences.
+    pub fn wording_key(&self, v: Verdict, action: u16, subject: &Subject) -> [u64; 12] {
+        let (tag, rule, extra) = match v {
+            Verdict::Allowed { rule } => (0u64, rule, 0u64),
+            Verdict::UnknownUser => (1, 0, 0),
+            Verdict::NoPermission => (2, 0, 0),
+            Verdict::Forbidden { rule } => (3, rule, 0),
+            Verdict::PlanRequired { rule, upgrade_to } => (4, rule, upgrade_to as u64),
+            Verdict::Missed { rule, stage } => (5, rule, stage as u64),
+        };
+        let f = &subject.facts;
+        let mut key = [0u64; 12];
+        key[0] = tag | (extra << 8) | ((rule as u64) << 32);
+        key[1] = action as u64
+            | ((f.ty as u64) << 16)
+            | ((subject.child.unwrap_or(u16::MAX) as u64) << 32)
+            | ((f.type_level as u64) << 48);
+        for (k, which) in [
+            F_OWNER,
+            F_CREATOR,
+            F_ASSIGNEE,
+            F_TEAM,
+            crate::compile::F_STATE,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (t, bits) = match self.fixed(f, which) {
+                Val::Absent => (0, 0),
+                Val::Null => (1, 0),
+                Val::Bool(b) => (2, b as u64),
+                Val::Num(n) => (3, n.to_bits()),
+                Val::Str(s) => (4, s as u64),
+            };
+            key[2 + 2 * k] = t;
+            key[3 + 2 * k] = bits;
+        }
+        key
+    }
+
     /// Puts a verdict into words.
     pub fn decision(&self, v: Verdict, action: u16, subject: &Subject, ids: Ids<'_>) -> Decision {
         let e = &self.engine;
