@@ -80,8 +80,7 @@ impl Tenant {
         };
         let f = &subject.facts;
         let mut key = [0u64; 12];
-        key[0] = tag | (extra << 8) | ((rule as u64) << 32);
-        key[1] = action as u64
+        let head = action as u64
             | ((f.ty as u64) << 16)
             | ((subject.child.unwrap_or(u16::MAX) as u64) << 32)
             | ((f.type_level as u64) << 48);
@@ -102,8 +101,12 @@ impl Tenant {
                 Val::Num(n) => (3, n.to_bits()),
                 Val::Str(s) => (4, s as u64),
             };
-            key[2 + 2 * k] = t;
-            key[3 + 2 * k] = bits;
+            if let Some(pair) = key.get_mut(2 + 2 * k..4 + 2 * k) {
+                pair.copy_from_slice(&[t, bits]);
+            }
+        }
+        if let Some(first) = key.get_mut(0..2) {
+            first.copy_from_slice(&[tag | (extra << 8) | ((rule as u64) << 32), head]);
         }
         key
     }
