@@ -236,6 +236,14 @@ impl Engine {
             .collect()
     }
 
+    /// The name of action index `a` (empty when out of range).
+    pub fn action_name(&self, a: u16) -> &str {
+        self.actions
+            .get(a as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
     /// The record fields a caller must encode for the compact batch path, in order:
     /// `(field index, field name)`.
     pub fn encoded_fields(&self) -> Vec<(usize, &str)> {

@@ -327,6 +327,12 @@ impl Tenant {
         if !f.type_level && !self.scope_ok(rule.scope, user, ty, action, f, delegated) {
             return Err(Stage::Scope);
         }
+        self.static_stage(user, g)
+    }
+
+    /// The stages that do not depend on the record: organisation, setting, plan.
+    pub(crate) fn static_stage(&self, user: u32, g: &Grant) -> Result<(), Stage> {
+        let rule = self.engine.rules.get(g.rule as usize).ok_or(Stage::Scope)?;
         let external = self
             .users
             .get(user as usize)

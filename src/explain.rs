@@ -152,12 +152,7 @@ impl Tenant {
     /// "delete lead L7", "export leads", or "manage users" for multi-word type-level actions.
     fn doing(&self, action: u16, subject: &Subject, ids: Ids<'_>) -> String {
         let ty = subject.child.unwrap_or(subject.facts.ty);
-        let name = self
-            .engine
-            .actions
-            .get(action as usize)
-            .map(String::as_str)
-            .unwrap_or("act");
+        let name = self.engine.action_name(action);
         let kind = self
             .engine
             .types

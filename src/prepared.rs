@@ -8,10 +8,8 @@
 //! logic type-level questions use. Policies with deny rules are not prepared (they take the
 //! general path), nor are type-level records or child records of another shape.
 
-use crate::compile::Grant;
-
 use crate::directory::Tenant;
-use crate::eval::{Facts, Stage, Subject};
+use crate::eval::{Facts, Subject};
 use crate::policy::{Effect, Scope};
 
 /// A record-dependent check left over from preparation.
@@ -87,28 +85,6 @@ impl Tenant {
         p.always = always;
         p.checks = checks;
         p
-    }
-
-    /// The stages that do not depend on the record: organisation, setting, plan.
-    fn static_stage(&self, user: u32, g: &Grant) -> Result<(), Stage> {
-        let rule = self.engine.rules.get(g.rule as usize).ok_or(Stage::Scope)?;
-        let external = self
-            .users
-            .get(user as usize)
-            .map(|u| u.external)
-            .unwrap_or(false);
-        if external && !rule.external {
-            return Err(Stage::External);
-        }
-        if let Some(s) = rule.setting {
-            if !self.setting_on(s) {
-                return Err(Stage::Setting);
-            }
-        }
-        if self.plan < g.lo || self.plan > g.hi {
-            return Err(Stage::Plan);
-        }
-        Ok(())
     }
 
     /// True when `subject` has the shape `p` was prepared for.

@@ -554,14 +554,8 @@ impl RawTenant {
         let t = &self.inner;
         t.fill_from_codes(s, ty, parent_ty, type_level, tags, vals)
             .map_err(|e| js_error(e.under(&path())))?;
-        let name = t
-            .engine
-            .actions
-            .get(action as usize)
-            .map(String::as_str)
-            .unwrap_or("");
         let a = u16::try_from(action).unwrap_or(crate::compile::NONE16);
-        t.action_on(a, s, name)
+        t.action_on(a, s, t.engine.action_name(a))
             .map_err(|e| js_error(e.under(&path())))
     }
 }
