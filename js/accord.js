@@ -159,6 +159,8 @@ export class Tenant {
   #lookup;
   #lastUser = null;
   #lastIx = -1;
+  #lastAction = null;
+  #lastA;
 
   constructor(raw, schema) {
     if (!(raw && typeof raw.can_codes === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
@@ -326,7 +328,12 @@ export class Tenant {
     try {
       str(userId, "the user id");
       str(action, "the action");
-      const a = this.#s.actionIx.get(action);
+      let a = this.#lastA;
+      if (action !== this.#lastAction) {
+        a = this.#s.actionIx.get(action);
+        this.#lastAction = action;
+        this.#lastA = a;
+      }
       const h = a === undefined || this.#nf > 4 ? null : this.#head(resource);
       if (h !== null && this.#fields(h.target, this.#scratchTags, this.#scratchVals, 0)) {
         const t = this.#scratchTags;

@@ -154,4 +154,9 @@ impl Batch {
             prepared: Vec::new(),
         }
     }
+
+    /// The user this batch asks for.
+    pub fn user(&self) -> Option<u32> {
+        self.user
+    }
 }

@@ -141,7 +141,7 @@ impl RawEngine {
         Tenant::new(Arc::clone(&self.inner), &doc)
             .map(|t| RawTenant {
                 inner: t,
-                scratch: std::cell::RefCell::new(Subject::empty()),
+                scratch: std::cell::RefCell::new((Subject::empty(), Batch::new(None))),
             })
             .map_err(|e| js_errors(&e))
     }
@@ -151,8 +151,9 @@ impl RawEngine {
 #[wasm_bindgen]
 pub struct RawTenant {
     inner: Tenant,
-    /// The subject `can_codes` fills: reused so a call initialises nothing.
-    scratch: std::cell::RefCell<Subject>,
+    /// The subject `can_codes` fills, and the last user's prepared questions: a UI asks many
+    /// questions for one user in a row, and a tenant never changes, so both are reused.
+    scratch: std::cell::RefCell<(Subject, Batch)>,
 }
 
 #[derive(Serialize)]
@@ -314,13 +315,20 @@ impl RawTenant {
     ) -> i32 {
         let tags = [t0, t1, t2, t3];
         let vals = [v0, v1, v2, v3];
-        let Ok(mut s) = self.scratch.try_borrow_mut() else {
+        let Ok(mut scratch) = self.scratch.try_borrow_mut() else {
             return -1;
         };
-        match self.encoded(
-            &mut s, action, ty, parent_ty, type_level, &tags, &vals, None,
-        ) {
-            Ok(a) => i32::from(self.inner.allows(u32::try_from(user).ok(), a, &s)),
+        let (s, batch) = &mut *scratch;
+        let user = u32::try_from(user).ok();
+        // The first question of a user's streak takes the plain path (preparing would cost
+        // more than it saves); the following ones reuse prepared questions.
+        let repeat = batch.user() == user;
+        if !repeat {
+            *batch = Batch::new(user);
+        }
+        match self.encoded(s, action, ty, parent_ty, type_level, &tags, &vals, None) {
+            Ok(a) if repeat => i32::from(self.inner.allows_in(batch, a, s)),
+            Ok(a) => i32::from(self.inner.allows(user, a, s)),
             Err(_) => -1,
         }
     }
