@@ -312,18 +312,26 @@ export async function run(env, loaders, options = {}) {
     p("### issue-6 targets (ratios of medians from this run)");
     const tgt = (label, value, pass) => p(`- ${pass ? "MET " : "MISS"} ${label}: ${value}`);
     const c = figures[0];
+    const low = (f, key) => Math.min(...times[f.key][key]);
+    // "x÷y" of medians, with the same ratio of the fastest runs beside it (less sensitive to
+    // preemption on a loaded machine); MET/MISS is judged on the medians.
+    const both = (f, a, b) => `${ratio(med(f, a), med(f, b))} (fastest runs ${ratio(low(f, a), low(f, b))})`;
     const a = med(c, "accord");
-    if (has("hand")) tgt("single check ≤ 2× hand-written", ratio(a, med(c, "hand")), a <= 2 * med(c, "hand"));
-    if (has("casl")) tgt("single check ≥ 4× faster than CASL", ratio(med(c, "casl"), a), med(c, "casl") >= 4 * a);
+    if (has("hand")) tgt("single check ≤ 2× hand-written", both(c, "accord", "hand"), a <= 2 * med(c, "hand"));
+    if (has("casl")) tgt("single check ≥ 4× faster than CASL", both(c, "casl", "accord"), med(c, "casl") >= 4 * a);
     for (const f of figures.slice(1, 4)) {
       const x = med(f, "accord");
-      if (has("hand")) tgt(`${f.key} ≤ 1.5× hand-written`, ratio(x, med(f, "hand")), x <= 1.5 * med(f, "hand"));
+      if (has("hand")) tgt(`${f.key} ≤ 1.5× hand-written`, both(f, "accord", "hand"), x <= 1.5 * med(f, "hand"));
       const need = f.key === "total" ? 100 : 10;
-      if (has("casl")) tgt(`${f.key} ≥ ${need}× faster than CASL`, ratio(med(f, "casl"), x), med(f, "casl") >= need * x);
-      if (has("cedar")) tgt(`${f.key} ≥ 1000× faster than cedar-wasm`, ratio(med(f, "cedar"), x), med(f, "cedar") >= 1000 * x);
+      if (has("casl")) tgt(`${f.key} ≥ ${need}× faster than CASL`, both(f, "casl", "accord"), med(f, "casl") >= need * x);
+      if (has("cedar")) tgt(`${f.key} ≥ 1000× faster than cedar-wasm`, both(f, "cedar", "accord"), med(f, "cedar") >= 1000 * x);
     }
     const tb = med(figures[5], "accord");
-    tgt("100,000-user tenant ≤ 250 ms" + (env.platform === "node" ? "" : " (target is for Node)"), fmtTime(tb), tb <= 250);
+    tgt(
+      "100,000-user tenant ≤ 250 ms" + (env.platform === "node" ? "" : " (target is for Node)"),
+      `${fmtTime(tb)} (fastest run ${fmtTime(low(figures[5], "accord"))})`,
+      tb <= 250,
+    );
     const m = memory.accord;
     if (m) tgt("≤ 64 bytes of wasm memory per user (100k tenant, growth)", (m.bigWasm / big.users.length).toFixed(1) + " B", m.bigWasm / big.users.length <= 64);
     if (env.sizeTargets) for (const [label, value, pass] of env.sizeTargets) tgt(label, value, pass);

@@ -113,13 +113,16 @@ export async function accordBuild() {
   } catch {
     /* not a git checkout */
   }
-  const pkg = join(here, "..", "pkg");
-  if (!existsSync(pkg)) return `accord package: not built (repo HEAD ${head})`;
+  // The package as installed (node_modules/accord links to ../pkg), wherever it resolves.
+  const { realpathSync } = await import("node:fs");
+  const link = join(here, "node_modules", "accord");
+  const pkg = existsSync(link) ? realpathSync(link) : join(here, "..", "pkg");
+  if (!existsSync(join(pkg, "package.json"))) return `accord package: not built (repo HEAD ${head})`;
   const wasm = readdirSync(pkg).filter((f) => f.endsWith(".wasm"));
   const parts = wasm.map((f) => {
     const b = readFileSync(join(pkg, f));
     const st = statSync(join(pkg, f));
     return `${f} ${b.length} B sha256:${createHash("sha256").update(b).digest("hex").slice(0, 12)} built ${st.mtime.toISOString().slice(0, 16)}Z`;
   });
-  return `accord package: ${parts.join(", ")}; repo HEAD ${head}`;
+  return `accord package ${pkg}: ${parts.join(", ")}; repo HEAD ${head}`;
 }
