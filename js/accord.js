@@ -9,6 +9,7 @@ export { presets } from "./presets.js";
 
 let ready = false;
 const MAX_FAST_STRING = 341; // longer strings take the exact path (1,024 UTF-8 bytes ≥ 341 × 3)
+const NOTHING = Symbol("nothing");
 
 /** Every failure of accord: a real Error with a stable `code`, a `message` and a JSON `path`. */
 export class AccordError extends Error {
@@ -161,6 +162,12 @@ export class Tenant {
   #lastIx = -1;
   #lastAction = null;
   #lastA;
+  #lastType = NOTHING; // no record's `type` can equal it
+  #lastTy = -1;
+  #hTy = 0;
+  #hPty = -1;
+  #hLvl = 0;
+  #hTarget = null;
 
   constructor(raw, schema) {
     if (!(raw && typeof raw.can_codes === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
@@ -231,22 +238,34 @@ export class Tenant {
   }
 
   // The (type, parent type, type-level) of one record; null when it must take the exact path.
+  // Reads a record's type, parent type and type-level flag into #hTy/#hPty/#hLvl/#hTarget
+  // (no object per call: can() runs this on the hot path); false when the record must take
+  // the exact (JSON) path.
   #head(rec) {
-    if (rec === null || typeof rec !== "object" || this.#s.readsOrgs) return null;
-    const ty = this.#s.typeIx.get(rec.type);
-    if (ty === undefined) return null;
+    if (rec === null || typeof rec !== "object" || this.#s.readsOrgs) return false;
+    const tname = rec.type;
+    let ty = this.#lastTy;
+    if (tname !== this.#lastType) {
+      ty = this.#s.typeIx.get(tname);
+      if (ty === undefined) return false;
+      this.#lastType = tname;
+      this.#lastTy = ty;
+    }
     const info = this.#s.types[ty];
     let target = rec;
     let pty = -1;
     if (info.child) {
       const p = rec.parent;
-      if (p === null || typeof p !== "object") return null;
+      if (p === null || typeof p !== "object") return false;
       pty = this.#s.typeIx.get(p.type);
-      if (pty === undefined || !info.parents.includes(pty)) return null;
+      if (pty === undefined || !info.parents.includes(pty)) return false;
       target = p;
     }
-    const lvl = target.id === undefined || target.id === null ? 1 : 0;
-    return { ty, pty, lvl, target };
+    this.#hTy = ty;
+    this.#hPty = pty;
+    this.#hLvl = target.id === undefined || target.id === null ? 1 : 0;
+    this.#hTarget = target;
+    return true;
   }
 
   // Encodes a batch into columns: one tight loop, locals only, no object per record (the
@@ -280,10 +299,9 @@ export class Tenant {
       ty[i] = t;
       if (types[t].child) {
         // Child records: the slower, general encoder.
-        const h = this.#head(rec);
-        if (h === null || !this.#fields(h.target, tags, vals, i * f)) return null;
-        pty[i] = h.pty;
-        lvl[i] = h.lvl;
+        if (!this.#head(rec) || !this.#fields(this.#hTarget, tags, vals, i * f)) return null;
+        pty[i] = this.#hPty;
+        lvl[i] = this.#hLvl;
         continue;
       }
       pty[i] = -1;
@@ -334,11 +352,10 @@ export class Tenant {
         this.#lastAction = action;
         this.#lastA = a;
       }
-      const h = a === undefined || this.#nf > 4 ? null : this.#head(resource);
-      if (h !== null && this.#fields(h.target, this.#scratchTags, this.#scratchVals, 0)) {
+      if (a !== undefined && this.#nf <= 4 && this.#head(resource) && this.#fields(this.#hTarget, this.#scratchTags, this.#scratchVals, 0)) {
         const t = this.#scratchTags;
         const v = this.#scratchVals;
-        const r = this.#raw.can_codes(this.#user(userId), a, h.ty, h.pty, h.lvl === 1, t[0], v[0], t[1], v[1], t[2], v[2], t[3], v[3]);
+        const r = this.#raw.can_codes(this.#user(userId), a, this.#hTy, this.#hPty, this.#hLvl === 1, t[0], v[0], t[1], v[1], t[2], v[2], t[3], v[3]);
         if (r >= 0) return r === 1;
       }
       return this.#raw.can_json(userId, action, jsonText(resource, "the resource"));
