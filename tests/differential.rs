@@ -10,6 +10,10 @@
 //!
 //! Run: `cargo test --release --test differential -- --nocapture` (counts are printed).
 
+#[path = "differential/cedar.rs"]
+mod cedar;
+#[path = "differential/collisions.rs"]
+mod collisions;
 #[path = "differential/gen.rs"]
 mod gen;
 #[path = "differential/props.rs"]

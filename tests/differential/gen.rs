@@ -444,7 +444,7 @@ pub fn directory(src: &mut Src<'_>, p: &Policy) -> Value {
             settings.insert(s.name.clone(), json!(src.chance(50)));
         }
     }
-    if src.chance(2) {
+    if src.chance(1) {
         settings.insert("zzz".into(), json!(true));
     }
     if !settings.is_empty() {
@@ -472,21 +472,38 @@ pub fn directory(src: &mut Src<'_>, p: &Policy) -> Value {
         .collect();
     let mut ids: Vec<String> = (0..n).map(|i| format!("u{i}")).collect();
     let mut bad_manager: Vec<Option<&str>> = vec![None; n];
-    if src.chance(4) {
-        // A cycle: someone's root now reports to them.
-        let a = src.below(n);
-        let mut r = a;
-        while let Some(m) = manager[r] {
-            r = m;
+    let mut bad_role: Vec<Option<&str>> = vec![None; n];
+    // About one directory in six carries one error (sometimes two).
+    for _ in 0..2 {
+        if !src.chance(9) {
+            continue;
         }
-        manager[r] = Some(a);
-    }
-    if src.chance(3) {
-        bad_manager[src.below(n)] = Some("ghost");
-    }
-    if n > 1 && src.chance(2) {
-        let i = 1 + src.below(n - 1);
-        ids[i] = ids[src.below(i)].clone();
+        match src.below(5) {
+            0 | 1 => {
+                // A cycle: someone's root now reports to them (or they to themselves).
+                let a = src.below(n);
+                let mut r = a;
+                let mut steps = 0;
+                while let (Some(m), true) = (manager[r], steps < n) {
+                    r = m;
+                    steps += 1;
+                }
+                manager[r] = Some(a);
+            }
+            2 => bad_manager[src.below(n)] = Some("ghost"),
+            3 if n > 1 => {
+                let i = 1 + src.below(n - 1);
+                ids[i] = ids[src.below(i)].clone();
+            }
+            _ => {
+                let i = src.below(n);
+                bad_role[i] = Some(if !sys_roles.is_empty() && src.chance(50) {
+                    *src.pick(&sys_roles)
+                } else {
+                    "ghost"
+                });
+            }
+        }
     }
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
@@ -497,12 +514,9 @@ pub fn directory(src: &mut Src<'_>, p: &Policy) -> Value {
     for &i in &order {
         let mut u = Map::new();
         u.insert("id".into(), json!(ids[i]));
-        let role = if src.chance(2) {
-            "ghost"
-        } else if !sys_roles.is_empty() && src.chance(2) {
-            src.pick(&sys_roles)
-        } else {
-            src.pick(&main_roles)
+        let role = match bad_role[i] {
+            Some(r) => r,
+            None => src.pick(&main_roles),
         };
         u.insert("role".into(), json!(role));
         match (bad_manager[i], manager[i]) {
@@ -520,7 +534,7 @@ pub fn directory(src: &mut Src<'_>, p: &Policy) -> Value {
         }
         if !sys_roles.is_empty() && src.chance(20) {
             let mut l: Vec<&str> = src.subset(&sys_roles, 50);
-            if src.chance(5) {
+            if src.chance(2) {
                 l.push("nosuch");
             }
             u.insert("systemRoles".into(), json!(l));

@@ -20,6 +20,8 @@ pub struct Stats {
     pub allowed: usize,
     pub tenant_errors: BTreeMap<String, usize>,
     pub codes: BTreeMap<String, usize>,
+    /// Deepest reporting line seen in a valid directory (edges from a root).
+    pub max_depth: usize,
 }
 
 fn err(e: &accord::Error) -> Failure {
@@ -97,6 +99,7 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
         }
     };
     let n_users = rt.users.len();
+    stats.max_depth = stats.max_depth.max(rt.depth());
     let mut q = Src::new(qc);
     let mut user = |q: &mut Src<'_>| -> String {
         if q.chance(5) {
@@ -258,11 +261,12 @@ fn engine_agrees_with_reference() {
     });
     let s = stats.lock().unwrap_or_else(|e| e.into_inner());
     println!(
-        "reference vs engine: {} property cases ({} runs with shrinking), {} questions compared, {} allowed; tenant errors {:?}; codes {:?}",
+        "reference vs engine: {} property cases ({} runs with shrinking), {} questions compared, {} allowed, deepest hierarchy {}; tenant errors {:?}; codes {:?}",
         s.cases,
         runs.load(Ordering::Relaxed),
         s.questions,
         s.allowed,
+        s.max_depth,
         s.tenant_errors,
         s.codes
     );

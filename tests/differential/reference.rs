@@ -665,12 +665,20 @@ impl<'p> Tenant<'p> {
                     }
                 }
             }
-            for r in p
-                .roles
-                .iter()
-                .filter(|r| r.system && r.default_for.contains(&role))
-            {
-                sys.push(r.name.clone());
+            // A main role brings its default system roles (SE-6) only on the plans where the
+            // main role itself exists.
+            let exists = p.role(&role).map(|r| {
+                let (lo, hi) = p.role_window(r);
+                lo <= plan && plan <= hi
+            });
+            if exists == Some(true) {
+                for r in p
+                    .roles
+                    .iter()
+                    .filter(|r| r.system && r.default_for.contains(&role))
+                {
+                    sys.push(r.name.clone());
+                }
             }
             // Manager: another user of this directory.
             let mut manager = None;
@@ -775,6 +783,23 @@ impl<'p> Tenant<'p> {
 
     pub fn user(&self, id: &str) -> Option<&User> {
         self.users.iter().find(|u| u.id == id)
+    }
+
+    /// The longest reporting line (number of managers above the deepest user).
+    pub fn depth(&self) -> usize {
+        self.users
+            .iter()
+            .map(|u| {
+                let mut d = 0;
+                let mut at = u.manager.as_deref().and_then(|m| self.user(m));
+                while let Some(m) = at {
+                    d += 1;
+                    at = m.manager.as_deref().and_then(|x| self.user(x));
+                }
+                d
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     /// Is `sub` the user `boss` or below them? Walks `sub`'s managers one by one.
