@@ -115,23 +115,35 @@ impl Tenant {
 
     /// The answer for one record of a batch, preparing each (action, shape) once.
     pub fn allows_in(&self, batch: &mut Batch, action: u16, subject: &Subject) -> bool {
-        if subject.facts.type_level {
-            return self.allows(batch.user, action, subject);
+        match self
+            .prepared_ix(batch, action, subject)
+            .and_then(|i| batch.get(i))
+        {
+            Some(p) => self.allows_prepared(p, subject),
+            None => self.allows(batch.user, action, subject),
         }
-        if let Some(p) = batch
+    }
+
+    /// The index in `batch` of the question prepared for (action, shape of `subject`),
+    /// preparing it if new; `None` for a type-level record or when the batch is full.
+    pub fn prepared_ix(&self, batch: &mut Batch, action: u16, subject: &Subject) -> Option<usize> {
+        if subject.facts.type_level {
+            return None;
+        }
+        if let Some(i) = batch
             .prepared
             .iter()
-            .find(|p| p.source == action && self.fits(p, subject))
+            .position(|p| p.source == action && self.fits(p, subject))
         {
-            return self.allows_prepared(p, subject);
+            return Some(i);
         }
         if batch.prepared.len() >= Batch::SHAPES {
-            return self.allows(batch.user, action, subject);
+            return None;
         }
-        let p = self.prepare(batch.user, action, subject);
-        let answer = self.allows_prepared(&p, subject);
-        batch.prepared.push(p);
-        answer
+        batch
+            .prepared
+            .push(self.prepare(batch.user, action, subject));
+        Some(batch.prepared.len() - 1)
     }
 }
 
@@ -153,6 +165,11 @@ impl Batch {
             user,
             prepared: Vec::new(),
         }
+    }
+
+    /// The prepared question at `ix` (see [`Tenant::prepared_ix`]).
+    pub fn get(&self, ix: usize) -> Option<&Prepared> {
+        self.prepared.get(ix)
     }
 
     /// The user this batch asks for.

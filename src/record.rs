@@ -303,16 +303,28 @@ impl Tenant {
         }
         s.facts.type_level = type_level;
         if !type_level {
-            let n_syms = self.users.len() + self.sym_list.len();
-            for (k, slot) in s.facts.fields.iter_mut().take(e.fields.len()).enumerate() {
-                *slot = decode(
-                    tags.get(k).copied().unwrap_or(code::ABSENT),
-                    vals.get(k).copied().unwrap_or(0.0),
-                    n_syms,
-                );
-            }
+            self.fill_fields(s, tags, vals);
         }
         Ok(())
+    }
+
+    /// Decodes only the field values of a record into `s` (type and shape unchanged): what a
+    /// run of records of one shape needs per record.
+    pub fn fill_fields(&self, s: &mut Subject, tags: &[u8], vals: &[f64]) {
+        let n_syms = self.users.len() + self.sym_list.len();
+        for (k, slot) in s
+            .facts
+            .fields
+            .iter_mut()
+            .take(self.engine.fields.len())
+            .enumerate()
+        {
+            *slot = decode(
+                tags.get(k).copied().unwrap_or(code::ABSENT),
+                vals.get(k).copied().unwrap_or(0.0),
+                n_syms,
+            );
+        }
     }
 }
 

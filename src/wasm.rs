@@ -345,12 +345,10 @@ impl RawTenant {
         vals: &[f64],
     ) -> Result<Vec<u32>, JsValue> {
         let cols = Columns::new(&self.inner, ty, parent_ty, type_level, tags, vals);
-        let mut batch = Batch::new(u32::try_from(user).ok());
+        let mut run = Run::new(u32::try_from(user).ok());
         let mut out = Vec::new();
-        let mut s = Subject::empty();
         for i in 0..ty.len() {
-            let a = cols.subject(self, i, action, &mut s)?;
-            if self.inner.allows_in(&mut batch, a, &s) {
+            if run.decide(self, &cols, i, action)? {
                 out.push(i as u32);
             }
         }
@@ -378,13 +376,11 @@ impl RawTenant {
         field: &str,
     ) -> Result<Vec<f64>, JsValue> {
         let cols = Columns::new(&self.inner, ty, parent_ty, type_level, tags, vals);
-        let mut batch = Batch::new(u32::try_from(user).ok());
+        let mut run = Run::new(u32::try_from(user).ok());
         let mut per_group = vec![(Group::default(), 0usize); n_groups as usize];
         let (mut total, mut count) = (0.0f64, 0u64);
-        let mut s = Subject::empty();
         for i in 0..ty.len() {
-            let a = cols.subject(self, i, view, &mut s)?;
-            if !self.inner.allows_in(&mut batch, a, &s) {
+            if !run.decide(self, &cols, i, view)? {
                 continue;
             }
             let amount = match kinds.get(i).copied().unwrap_or(0) {
@@ -456,23 +452,22 @@ impl RawTenant {
         }
         let cols = Columns::new(t, ty, parent_ty, type_level, tags, vals);
         let u = t.user_index(user_id);
-        let mut batch = Batch::new(u);
+        let mut run = Run::new(u);
         let mut out = BulkTemplates::default();
         let mut seen: crate::hasher::Map<[u64; 12], u32> = crate::hasher::map_with_capacity(64);
-        let mut s = Subject::empty();
         for i in 0..ty.len() {
-            let a = cols.subject(self, i, action, &mut s)?;
             // The prepared answer first; the full verdict (the reason) only for refusals.
-            if t.allows_in(&mut batch, a, &s) {
+            if run.decide(self, &cols, i, action)? {
                 out.allowed.push(i);
                 continue;
             }
-            let v = t.verdict(u, a, &s);
+            let (a, s) = (run.action, &run.subject);
+            let v = t.verdict(u, a, s);
             if v.allowed() {
                 out.allowed.push(i);
                 continue;
             }
-            let key = t.wording_key(v, a, &s);
+            let key = t.wording_key(v, a, s);
             let next = out.templates.len() as u32;
             let tpl = *seen.entry(key).or_insert(next);
             if tpl == next {
@@ -481,13 +476,69 @@ impl RawTenant {
                     record: Some("\u{FDD0}"),
                     parent: Some("\u{FDD1}"),
                 };
-                let d = t.decision(v, a, &s, ids);
+                let d = t.decision(v, a, s, ids);
                 out.templates.push((d.code, d.message));
             }
             out.denied.push(i);
             out.reasons.push(tpl);
         }
         Ok(json(&out))
+    }
+}
+
+/// The state of a batch walk: the subject being filled, the batch's prepared questions, and
+/// the current run of records of one shape, which skips per-record type checks and lookups.
+struct Run {
+    subject: Subject,
+    batch: Batch,
+    /// The shape of the current run (type, parent type) and its checked action and question.
+    ty: u32,
+    parent_ty: i32,
+    action: u16,
+    prepared: Option<usize>,
+}
+
+impl Run {
+    fn new(user: Option<u32>) -> Self {
+        Run {
+            subject: Subject::empty(),
+            batch: Batch::new(user),
+            ty: u32::MAX,
+            parent_ty: -1,
+            action: 0,
+            prepared: None,
+        }
+    }
+
+    /// Decides record `i`; afterwards `subject` and `action` describe it.
+    fn decide(
+        &mut self,
+        raw: &RawTenant,
+        cols: &Columns<'_>,
+        i: usize,
+        action: u32,
+    ) -> Result<bool, JsValue> {
+        let t = &raw.inner;
+        let (ty, parent_ty) = (
+            cols.ty.get(i).copied().unwrap_or(u32::MAX),
+            cols.parent_ty.get(i).copied().unwrap_or(-1),
+        );
+        let record_level = cols.type_level.get(i).copied().unwrap_or(1) == 0;
+        if record_level && ty == self.ty && parent_ty == self.parent_ty {
+            if let Some(p) = self.prepared.and_then(|ix| self.batch.get(ix)) {
+                let (tags, vals) = cols.row(i);
+                t.fill_fields(&mut self.subject, tags, vals);
+                return Ok(t.allows_prepared(p, &self.subject));
+            }
+        }
+        self.action = cols.subject(raw, i, action, &mut self.subject)?;
+        self.ty = ty;
+        self.parent_ty = parent_ty;
+        self.prepared = t.prepared_ix(&mut self.batch, self.action, &self.subject);
+        Ok(match self.prepared.and_then(|ix| self.batch.get(ix)) {
+            Some(p) => t.allows_prepared(p, &self.subject),
+            None => t.allows(self.batch.user(), self.action, &self.subject),
+        })
     }
 }
 
@@ -518,6 +569,15 @@ impl<'a> Columns<'a> {
             tags,
             vals,
         }
+    }
+
+    /// The encoded fields of record `i`.
+    fn row(&self, i: usize) -> (&[u8], &[f64]) {
+        let f = self.fields;
+        (
+            self.tags.get(i * f..(i + 1) * f).unwrap_or(&[]),
+            self.vals.get(i * f..(i + 1) * f).unwrap_or(&[]),
+        )
     }
 
     /// Fills `s` with record `i` and returns the checked action.
