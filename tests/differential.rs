@@ -14,6 +14,8 @@
 mod cedar;
 #[path = "differential/collisions.rs"]
 mod collisions;
+#[path = "differential/fuzz_checks.rs"]
+mod fuzz_checks;
 #[path = "differential/gen.rs"]
 mod gen;
 #[path = "differential/props.rs"]

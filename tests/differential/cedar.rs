@@ -551,10 +551,24 @@ mod differences {
         Arc::new(Engine::from_json(accord::presets::json("zendesk-sell").unwrap()).unwrap())
     }
 
-    fn cedar_allows(policies: &str, entities: Value, p: (&str, &str), a: &str, r: (&str, &str), ctx: Value) -> bool {
+    fn cedar_allows(
+        policies: &str,
+        entities: Value,
+        p: (&str, &str),
+        a: &str,
+        r: (&str, &str),
+        ctx: Value,
+    ) -> bool {
         let ps = PolicySet::from_str(policies).unwrap();
         let es = Entities::from_json_value(entities, None).unwrap();
-        let req = Request::new(euid(p.0, p.1), euid("Action", a), euid(r.0, r.1), Context::from_json_value(ctx, None).unwrap(), None).unwrap();
+        let req = Request::new(
+            euid(p.0, p.1),
+            euid("Action", a),
+            euid(r.0, r.1),
+            Context::from_json_value(ctx, None).unwrap(),
+            None,
+        )
+        .unwrap();
         Authorizer::new().is_authorized(&req, &ps, &es).decision() == Decision::Allow
     }
 
@@ -583,9 +597,15 @@ mod differences {
             {"id": "a", "role": "limited", "managerId": "b"},
             {"id": "b", "role": "limited", "managerId": "a"}]}"#;
         let e = Tenant::from_json(zs(), dir).unwrap_err();
-        assert_eq!((e.first().code(), e.first().path()), ("manager_cycle", "/users/0/managerId"));
+        assert_eq!(
+            (e.first().code(), e.first().path()),
+            ("manager_cycle", "/users/0/managerId")
+        );
         let mut ents = actions();
-        ents.extend([user_entity("a", "limited", Some("b")), user_entity("b", "limited", Some("a"))]);
+        ents.extend([
+            user_entity("a", "limited", Some("b")),
+            user_entity("b", "limited", Some("a")),
+        ]);
         let err = Entities::from_json_value(Value::Array(ents), None).unwrap_err();
         assert!(format!("{err:?}").contains("HasCycle"), "{err:?}");
     }
@@ -596,27 +616,61 @@ mod differences {
     fn dangling_manager() {
         let dir = r#"{"plan": "professional", "users": [{"id": "a", "role": "limited", "managerId": "ghost"}]}"#;
         let e = Tenant::from_json(zs(), dir).unwrap_err();
-        assert_eq!((e.first().code(), e.first().path()), ("unknown_manager", "/users/0/managerId"));
+        assert_eq!(
+            (e.first().code(), e.first().path()),
+            ("unknown_manager", "/users/0/managerId")
+        );
         let mut ents = actions();
-        ents.extend([user_entity("a", "limited", Some("ghost")), lead_entity("L1", "a")]);
+        ents.extend([
+            user_entity("a", "limited", Some("ghost")),
+            lead_entity("L1", "a"),
+        ]);
         let ctx: Value = serde_json::from_str(PRO).unwrap();
-        assert!(cedar_allows(&policies(), Value::Array(ents), ("User", "a"), "view", ("Lead", "L1"), ctx));
+        assert!(cedar_allows(
+            &policies(),
+            Value::Array(ents),
+            ("User", "a"),
+            "view",
+            ("Lead", "L1"),
+            ctx
+        ));
     }
 
     /// An action or type the policy does not declare: accord raises `unknown_action` /
     /// `unknown_type` (a programming error); Cedar, without a schema, answers deny.
     #[test]
     fn unknown_action_and_type() {
-        let t = Tenant::from_json(zs(), r#"{"plan": "team", "users": [{"id": "a", "role": "admin"}]}"#).unwrap();
+        let t = Tenant::from_json(
+            zs(),
+            r#"{"plan": "team", "users": [{"id": "a", "role": "admin"}]}"#,
+        )
+        .unwrap();
         let lead = Json::parse(r#"{"type": "lead", "id": "L1", "ownerId": "a"}"#).unwrap();
-        assert_eq!(t.can("a", "frobnicate", &lead).unwrap_err().code(), "unknown_action");
+        assert_eq!(
+            t.can("a", "frobnicate", &lead).unwrap_err().code(),
+            "unknown_action"
+        );
         let odd = Json::parse(r#"{"type": "invoice", "id": "I1"}"#).unwrap();
         assert_eq!(t.can("a", "view", &odd).unwrap_err().code(), "unknown_type");
         let mut ents = actions();
         ents.extend([user_entity("a", "admin", None), lead_entity("L1", "a")]);
         let ctx: Value = serde_json::from_str(r#"{"plan": 0, "export_for_all": false}"#).unwrap();
-        assert!(!cedar_allows(&policies(), Value::Array(ents.clone()), ("User", "a"), "frobnicate", ("Lead", "L1"), ctx.clone()));
-        assert!(!cedar_allows(&policies(), Value::Array(ents), ("User", "a"), "view", ("Invoice", "I1"), ctx));
+        assert!(!cedar_allows(
+            &policies(),
+            Value::Array(ents.clone()),
+            ("User", "a"),
+            "frobnicate",
+            ("Lead", "L1"),
+            ctx.clone()
+        ));
+        assert!(!cedar_allows(
+            &policies(),
+            Value::Array(ents),
+            ("User", "a"),
+            "view",
+            ("Invoice", "I1"),
+            ctx
+        ));
     }
 
     /// A question about a type as a whole (`{type: "lead"}`, no id) asks about *some* record:
@@ -625,12 +679,28 @@ mod differences {
     /// type-level actions (add, import, export, admin areas) on types.
     #[test]
     fn type_level_record_actions() {
-        let t = Tenant::from_json(zs(), r#"{"plan": "team", "users": [{"id": "a", "role": "limited"}]}"#).unwrap();
-        assert!(t.can("a", "view", &Json::parse(r#"{"type": "lead"}"#).unwrap()).unwrap());
+        let t = Tenant::from_json(
+            zs(),
+            r#"{"plan": "team", "users": [{"id": "a", "role": "limited"}]}"#,
+        )
+        .unwrap();
+        assert!(t
+            .can("a", "view", &Json::parse(r#"{"type": "lead"}"#).unwrap())
+            .unwrap());
         let mut ents = actions();
-        ents.extend([user_entity("a", "limited", None), json!({ "uid": uid("Type", "lead"), "attrs": {}, "parents": [] })]);
+        ents.extend([
+            user_entity("a", "limited", None),
+            json!({ "uid": uid("Type", "lead"), "attrs": {}, "parents": [] }),
+        ]);
         let ctx: Value = serde_json::from_str(r#"{"plan": 0, "export_for_all": false}"#).unwrap();
-        assert!(!cedar_allows(&policies(), Value::Array(ents), ("User", "a"), "view", ("Type", "lead"), ctx));
+        assert!(!cedar_allows(
+            &policies(),
+            Value::Array(ents),
+            ("User", "a"),
+            "view",
+            ("Type", "lead"),
+            ctx
+        ));
     }
 
     /// A condition that reads a missing field: Cedar's evaluation errors and the policy is
@@ -643,13 +713,30 @@ mod differences {
         let cedar = cedar.replace(" || resource.locked == null", "");
         let ents = json!([{ "uid": uid("Lead", "L1"), "attrs": {}, "parents": [] }]);
         // No `locked` attribute: the forbid errors and is skipped: allowed.
-        assert!(cedar_allows(&cedar, ents, ("User", "a"), "view", ("Lead", "L1"), json!({})));
+        assert!(cedar_allows(
+            &cedar,
+            ents,
+            ("User", "a"),
+            "view",
+            ("Lead", "L1"),
+            json!({})
+        ));
         let policy = r#"{"plans": ["p"], "types": {"lead": {"actions": ["view"]}},
             "roles": {"r": {"rules": [{"actions": ["view"], "types": ["lead"]},
                 {"effect": "deny", "actions": ["view"], "types": ["lead"], "when": {"not": {"eq": [{"record": "locked"}, false]}}}]}}}"#;
-        let t = Tenant::from_json(Arc::new(Engine::from_json(policy).unwrap()), r#"{"plan": "p", "users": [{"id": "a", "role": "r"}]}"#).unwrap();
+        let t = Tenant::from_json(
+            Arc::new(Engine::from_json(policy).unwrap()),
+            r#"{"plan": "p", "users": [{"id": "a", "role": "r"}]}"#,
+        )
+        .unwrap();
         // No `locked` field: "not locked == false" holds: denied.
-        let d = t.check("a", "view", &Json::parse(r#"{"type": "lead", "id": "L1"}"#).unwrap()).unwrap();
+        let d = t
+            .check(
+                "a",
+                "view",
+                &Json::parse(r#"{"type": "lead", "id": "L1"}"#).unwrap(),
+            )
+            .unwrap();
         assert_eq!((d.allowed, d.code), (false, "forbidden"));
     }
 }

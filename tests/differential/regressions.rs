@@ -40,3 +40,33 @@ fn eq_between_record_fields() {
     let rec = Json::parse(r#"{"type": "t", "id": "1", "a": "zz"}"#).unwrap();
     assert!(!t.can("u", "view", &rec).unwrap());
 }
+
+/// Every committed fuzz seed and every crash ever found (`fuzz/corpus/TARGET`,
+/// `fuzz/regressions/TARGET`) goes through the fuzz checks again.
+#[test]
+fn fuzz_corpus_and_crashes_replay() {
+    use crate::fuzz_checks;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let targets: [(&str, fn(&[u8])); 3] = [
+        ("policy", fuzz_checks::policy),
+        ("directory", fuzz_checks::directory),
+        ("eval", fuzz_checks::eval),
+    ];
+    let mut counts = Vec::new();
+    for (name, check) in targets {
+        let mut n = 0;
+        for dir in ["corpus", "regressions"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir).join(name)) else { continue };
+            let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            for path in paths.into_iter().filter(|p| p.is_file()) {
+                let data = std::fs::read(&path).unwrap();
+                let result = std::panic::catch_unwind(|| check(&data));
+                assert!(result.is_ok(), "fuzz input {} fails", path.display());
+                n += 1;
+            }
+        }
+        counts.push(format!("{name}: {n}"));
+    }
+    println!("fuzz inputs replayed: {}", counts.join(", "));
+}

@@ -1,0 +1,9 @@
+//! Policy parsing and validation (then questions on every role, type and action of a policy that compiles).
+//! The checks live in `tests/differential/fuzz_checks.rs`, shared with the test that replays
+//! the corpus and every crash found.
+#![no_main]
+
+#[path = "../../tests/differential/fuzz_checks.rs"]
+mod fuzz_checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_checks::policy(data));

@@ -1,0 +1,229 @@
+//! What each fuzz target checks, shared by the libFuzzer targets (`fuzz/fuzz_targets/*.rs`
+//! include this file) and by the test that replays the committed corpus and every crash
+//! found (`regressions.rs`). Each check takes arbitrary bytes and must return without
+//! panicking, looping or allocating without bound; where the engine answers, the answers
+//! must agree with each other:
+//! - `can` is `check(...).allowed` (or both fail with the same code);
+//! - `filter` keeps exactly the records `can` allows, in order;
+//! - `bulk` splits the records into allowed and denied, each exactly once, in order;
+//! - `total` counts exactly the records `filter(view)` keeps;
+//! - `permitted` is sorted, and lists only actions `can` allows.
+
+#![allow(dead_code)]
+
+use accord::{Engine, Json, Tenant};
+use std::sync::{Arc, OnceLock};
+
+const PRESETS: [&str; 4] = ["zendesk-sell", "crm", "slack", "sales-ops"];
+
+/// Same answer from `can` and `check`, and a consistent `permitted`.
+fn one(t: &Tenant, user: &str, action: &str, rec: &Json) {
+    let a = t.can(user, action, rec);
+    let b = t.check(user, action, rec);
+    match (&a, &b) {
+        (Ok(x), Ok(d)) => assert_eq!(*x, d.allowed, "can vs check for {user} {action}"),
+        (Err(x), Err(y)) => assert_eq!(x.code(), y.code()),
+        _ => panic!("can {a:?} vs check {b:?}"),
+    }
+    if let Ok(list) = t.permitted(user, rec) {
+        assert!(list.windows(2).all(|w| w[0] < w[1]), "permitted is sorted: {list:?}");
+        for act in &list {
+            assert_eq!(t.can(user, act, rec).ok(), Some(true), "permitted {act} but can is not true");
+        }
+    }
+}
+
+/// Batch calls agree with per-record questions.
+fn batch(t: &Tenant, user: &str, action: &str, recs: &[Json]) {
+    let singles: Vec<Result<bool, &'static str>> = recs
+        .iter()
+        .map(|r| t.can(user, action, r).map_err(|e| e.code()))
+        .collect();
+    match t.filter(user, action, recs) {
+        Ok(kept) => {
+            let expect: Vec<usize> = singles
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| **s == Ok(true))
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(kept, expect, "filter vs can");
+        }
+        Err(e) => assert!(
+            singles.iter().any(|s| *s == Err(e.code())),
+            "filter failed with {} but no record does alone",
+            e.code()
+        ),
+    }
+    if let Ok(b) = t.bulk(user, action, recs, None) {
+        let mut all: Vec<usize> = b.allowed_index.clone();
+        all.extend(b.denied.iter().map(|d| d.index));
+        all.sort_unstable();
+        assert_eq!(all, (0..recs.len()).collect::<Vec<_>>(), "bulk covers each record once");
+        assert_eq!(b.allowed.len(), b.allowed_index.len());
+        for &i in &b.allowed_index {
+            assert_eq!(singles[i], Ok(true), "bulk allowed record {i}");
+        }
+        for d in &b.denied {
+            assert_eq!(singles[d.index], Ok(false), "bulk denied record {}", d.index);
+        }
+    }
+    if let (Ok(tot), Ok(kept)) = (t.total(user, recs, "amount", Some("region")), t.filter(user, "view", recs)) {
+        assert_eq!(tot.count as usize, kept.len(), "total counts the viewable records");
+        assert!(tot.total.is_finite());
+    }
+}
+
+/// The preset engines, compiled once.
+fn engine(name: &str) -> Arc<Engine> {
+    static E: OnceLock<Vec<Arc<Engine>>> = OnceLock::new();
+    let all = E.get_or_init(|| {
+        PRESETS
+            .iter()
+            .map(|p| Arc::new(Engine::from_json(accord::presets::json(p).unwrap()).unwrap()))
+            .collect()
+    });
+    let i = PRESETS.iter().position(|p| *p == name).unwrap_or(0);
+    Arc::clone(&all[i])
+}
+
+/// Policy parsing and validation on arbitrary input; a policy that compiles is then asked
+/// about every (role, type, action) on a small directory.
+pub fn policy(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(doc) = Json::parse(text) else { return };
+    let Ok(e) = Engine::new(&doc) else { return };
+    let plans: Vec<String> = e.plans().to_vec();
+    let roles: Vec<String> = e.role_names().map(str::to_owned).collect();
+    let types: Vec<String> = e.type_names().map(str::to_owned).collect();
+    let e = Arc::new(e);
+    for plan in plans.iter().take(4) {
+        // One user per role (system roles are refused as main roles: that is an error too).
+        let users: Vec<String> = roles
+            .iter()
+            .take(6)
+            .enumerate()
+            .map(|(i, r)| {
+                let manager = if i > 0 { r#","managerId":"u0""# } else { "" };
+                format!(r#"{{"id":"u{i}","role":{},"org":"o{}","teams":["t"],"x":1{manager}}}"#, Json::Str(r.clone()).to_text(), i % 2)
+            })
+            .collect();
+        let dir = format!(r#"{{"plan":{},"org":"o0","users":[{}]}}"#, Json::Str(plan.clone()).to_text(), users.join(","));
+        let Ok(t) = Tenant::from_json(Arc::clone(&e), &dir) else { continue };
+        for ty in types.iter().take(8) {
+            let tyj = Json::Str(ty.clone()).to_text();
+            let recs: Vec<Json> = [
+                format!(r#"{{"type":{tyj}}}"#),
+                format!(r#"{{"type":{tyj},"id":"R1","ownerId":"u1","creatorId":"u0","assigneeId":"u1","teamId":"t","orgs":["o1"],"state":"s","amount":2}}"#),
+            ]
+            .iter()
+            .filter_map(|s| Json::parse(s).ok())
+            .collect();
+            for action in e.actions_of(ty).into_iter().take(8) {
+                for u in 0..users.len().min(6) {
+                    for r in &recs {
+                        one(&t, &format!("u{u}"), action, r);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Directory compilation on arbitrary input (the first byte picks the preset); a directory
+/// that compiles is then asked a few questions about each of its first users.
+pub fn directory(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let name = PRESETS[pick as usize % PRESETS.len()];
+    let Ok(t) = Tenant::from_json(engine(name), text) else { return };
+    let e = t.engine();
+    let types: Vec<String> = e.type_names().map(str::to_owned).collect();
+    let ids: Vec<String> = (0..t.user_count().min(8) as u32).filter_map(|i| t.user_id(i).map(str::to_owned)).collect();
+    for ty in types.iter().take(4) {
+        let tyj = Json::Str(ty.clone()).to_text();
+        for owner in &ids {
+            let rec = format!(r#"{{"type":{tyj},"id":"R1","ownerId":{},"assigneeId":{}}}"#, Json::Str(owner.clone()).to_text(), Json::Str(owner.clone()).to_text());
+            let Ok(rec) = Json::parse(&rec) else { continue };
+            for user in ids.iter().take(4) {
+                for action in e.actions_of(ty).into_iter().take(4) {
+                    one(&t, user, action, &rec);
+                }
+            }
+        }
+    }
+}
+
+/// A tenant per preset, built once.
+fn tenants() -> &'static Vec<Tenant> {
+    static T: OnceLock<Vec<Tenant>> = OnceLock::new();
+    T.get_or_init(|| {
+        let dirs = [
+            r#"{"plan":"professional","org":"acme","settings":{"export_for_all":true},"users":[{"id":"u0","role":"admin"},{"id":"u1","role":"limited","managerId":"u0","grants":{"lead":["L1"]}},{"id":"u2","role":"rep","managerId":"u1"},{"id":"u3","role":"full","org":"other"}]}"#,
+            r#"{"plan":"standard","users":[{"id":"u0","role":"owner"},{"id":"u1","role":"member"},{"id":"u2","role":"member"},{"id":"u3","role":"member"}]}"#,
+            r#"{"plan":"business_plus","org":"acme","users":[{"id":"u0","role":"primary_owner"},{"id":"u1","role":"admin","systemRoles":["sales_admin"],"crmAdmin":true},{"id":"u2","role":"member","org":"partner"},{"id":"u3","role":"guest"}]}"#,
+            r#"{"plan":"standard","users":[{"id":"u0","role":"sales_ops"},{"id":"u1","role":"sales_ops","outOfOffice":true},{"id":"u2","role":"member"},{"id":"u3","role":"sales_ops"}]}"#,
+        ];
+        PRESETS
+            .iter()
+            .zip(dirs)
+            .map(|(p, d)| Tenant::from_json(engine(p), d).unwrap())
+            .collect()
+    })
+}
+
+/// Evaluation on arbitrary records: byte 0 picks the preset, byte 1 the user, byte 2 the
+/// action; the rest is a record (one question) or a list of records (one question each, and
+/// the batch calls).
+pub fn eval(data: &[u8]) {
+    let [pick, u, a, rest @ ..] = data else { return };
+    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Ok(doc) = Json::parse(text) else { return };
+    let t = &tenants()[*pick as usize % PRESETS.len()];
+    let user = match *u as usize % 6 {
+        4 => "nobody".to_owned(),
+        5 => String::new(),
+        i => format!("u{i}"),
+    };
+    let e = t.engine();
+    let mut actions: Vec<String> = e.type_names().flat_map(|ty| e.actions_of(ty)).map(str::to_owned).collect();
+    actions.sort();
+    actions.dedup();
+    actions.push("bogus".to_owned());
+    let action = &actions[*a as usize % actions.len()];
+    match &doc {
+        Json::Arr(recs) => {
+            for r in recs.iter().take(64) {
+                one(t, &user, action, r);
+            }
+            batch(t, &user, action, recs);
+        }
+        rec => one(t, &user, action, rec),
+    }
+}
+
+trait ToText {
+    fn to_text(&self) -> String;
+}
+
+impl ToText for Json {
+    /// JSON text of a string value (enough for the strings put into generated documents).
+    fn to_text(&self) -> String {
+        match self {
+            Json::Str(s) => {
+                let mut out = String::from("\"");
+                for c in s.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                        c => out.push(c),
+                    }
+                }
+                out.push('"');
+                out
+            }
+            _ => "null".to_owned(),
+        }
+    }
+}
