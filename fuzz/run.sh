@@ -8,7 +8,7 @@
 #
 # cargo-fuzz needs nightly flags (-Zsanitizer, -Cpasses=sancov-module). With a nightly
 # toolchain installed it is used; without one, the stable toolchain is told to accept them
-# with RUSTC_BOOTSTRAP=1 (works with rustc 1.95 here). The committed corpus
+# with RUSTC_BOOTSTRAP=1 (works with rustc 1.95 here; FUZZ_TOOLCHAIN=stable forces it). The committed corpus
 # (fuzz/corpus/TARGET, a few dozen seeds) is read but never written: new inputs go to
 # fuzz/work/TARGET (git-ignored). A crash stops the script with its input in
 # fuzz/artifacts/TARGET; copy it to fuzz/regressions/TARGET/ so that
@@ -22,7 +22,8 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "installing cargo-fuzz from crates.io"
     cargo install cargo-fuzz
 fi
-if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+# FUZZ_TOOLCHAIN=stable forces the RUSTC_BOOTSTRAP path even where nightly exists.
+if [ "${FUZZ_TOOLCHAIN:-}" != stable ] && rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     FUZZ=(cargo +nightly fuzz)
 else
     export RUSTC_BOOTSTRAP=1
