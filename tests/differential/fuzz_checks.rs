@@ -26,9 +26,16 @@ fn one(t: &Tenant, user: &str, action: &str, rec: &Json) {
         _ => panic!("can {a:?} vs check {b:?}"),
     }
     if let Ok(list) = t.permitted(user, rec) {
-        assert!(list.windows(2).all(|w| w[0] < w[1]), "permitted is sorted: {list:?}");
+        assert!(
+            list.windows(2).all(|w| w[0] < w[1]),
+            "permitted is sorted: {list:?}"
+        );
         for act in &list {
-            assert_eq!(t.can(user, act, rec).ok(), Some(true), "permitted {act} but can is not true");
+            assert_eq!(
+                t.can(user, act, rec).ok(),
+                Some(true),
+                "permitted {act} but can is not true"
+            );
         }
     }
 }
@@ -59,17 +66,33 @@ fn batch(t: &Tenant, user: &str, action: &str, recs: &[Json]) {
         let mut all: Vec<usize> = b.allowed_index.clone();
         all.extend(b.denied.iter().map(|d| d.index));
         all.sort_unstable();
-        assert_eq!(all, (0..recs.len()).collect::<Vec<_>>(), "bulk covers each record once");
+        assert_eq!(
+            all,
+            (0..recs.len()).collect::<Vec<_>>(),
+            "bulk covers each record once"
+        );
         assert_eq!(b.allowed.len(), b.allowed_index.len());
         for &i in &b.allowed_index {
             assert_eq!(singles[i], Ok(true), "bulk allowed record {i}");
         }
         for d in &b.denied {
-            assert_eq!(singles[d.index], Ok(false), "bulk denied record {}", d.index);
+            assert_eq!(
+                singles[d.index],
+                Ok(false),
+                "bulk denied record {}",
+                d.index
+            );
         }
     }
-    if let (Ok(tot), Ok(kept)) = (t.total(user, recs, "amount", Some("region")), t.filter(user, "view", recs)) {
-        assert_eq!(tot.count as usize, kept.len(), "total counts the viewable records");
+    if let (Ok(tot), Ok(kept)) = (
+        t.total(user, recs, "amount", Some("region")),
+        t.filter(user, "view", recs),
+    ) {
+        assert_eq!(
+            tot.count as usize,
+            kept.len(),
+            "total counts the viewable records"
+        );
         assert!(tot.total.is_finite());
     }
 }
@@ -90,7 +113,9 @@ fn engine(name: &str) -> Arc<Engine> {
 /// Policy parsing and validation on arbitrary input; a policy that compiles is then asked
 /// about every (role, type, action) on a small directory.
 pub fn policy(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let Ok(doc) = Json::parse(text) else { return };
     let Ok(e) = Engine::new(&doc) else { return };
     let plans: Vec<String> = e.plans().to_vec();
@@ -105,11 +130,21 @@ pub fn policy(data: &[u8]) {
             .enumerate()
             .map(|(i, r)| {
                 let manager = if i > 0 { r#","managerId":"u0""# } else { "" };
-                format!(r#"{{"id":"u{i}","role":{},"org":"o{}","teams":["t"],"x":1{manager}}}"#, Json::Str(r.clone()).to_text(), i % 2)
+                format!(
+                    r#"{{"id":"u{i}","role":{},"org":"o{}","teams":["t"],"x":1{manager}}}"#,
+                    Json::Str(r.clone()).to_text(),
+                    i % 2
+                )
             })
             .collect();
-        let dir = format!(r#"{{"plan":{},"org":"o0","users":[{}]}}"#, Json::Str(plan.clone()).to_text(), users.join(","));
-        let Ok(t) = Tenant::from_json(Arc::clone(&e), &dir) else { continue };
+        let dir = format!(
+            r#"{{"plan":{},"org":"o0","users":[{}]}}"#,
+            Json::Str(plan.clone()).to_text(),
+            users.join(",")
+        );
+        let Ok(t) = Tenant::from_json(Arc::clone(&e), &dir) else {
+            continue;
+        };
         for ty in types.iter().take(8) {
             let tyj = Json::Str(ty.clone()).to_text();
             let recs: Vec<Json> = [
@@ -133,17 +168,29 @@ pub fn policy(data: &[u8]) {
 /// Directory compilation on arbitrary input (the first byte picks the preset); a directory
 /// that compiles is then asked a few questions about each of its first users.
 pub fn directory(data: &[u8]) {
-    let Some((&pick, rest)) = data.split_first() else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     let name = PRESETS[pick as usize % PRESETS.len()];
-    let Ok(t) = Tenant::from_json(engine(name), text) else { return };
+    let Ok(t) = Tenant::from_json(engine(name), text) else {
+        return;
+    };
     let e = t.engine();
     let types: Vec<String> = e.type_names().map(str::to_owned).collect();
-    let ids: Vec<String> = (0..t.user_count().min(8) as u32).filter_map(|i| t.user_id(i).map(str::to_owned)).collect();
+    let ids: Vec<String> = (0..t.user_count().min(8) as u32)
+        .filter_map(|i| t.user_id(i).map(str::to_owned))
+        .collect();
     for ty in types.iter().take(4) {
         let tyj = Json::Str(ty.clone()).to_text();
         for owner in &ids {
-            let rec = format!(r#"{{"type":{tyj},"id":"R1","ownerId":{},"assigneeId":{}}}"#, Json::Str(owner.clone()).to_text(), Json::Str(owner.clone()).to_text());
+            let rec = format!(
+                r#"{{"type":{tyj},"id":"R1","ownerId":{},"assigneeId":{}}}"#,
+                Json::Str(owner.clone()).to_text(),
+                Json::Str(owner.clone()).to_text()
+            );
             let Ok(rec) = Json::parse(&rec) else { continue };
             for user in ids.iter().take(4) {
                 for action in e.actions_of(ty).into_iter().take(4) {
@@ -176,8 +223,12 @@ fn tenants() -> &'static Vec<Tenant> {
 /// action; the rest is a record (one question) or a list of records (one question each, and
 /// the batch calls).
 pub fn eval(data: &[u8]) {
-    let [pick, u, a, rest @ ..] = data else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let [pick, u, a, rest @ ..] = data else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     let Ok(doc) = Json::parse(text) else { return };
     let t = &tenants()[*pick as usize % PRESETS.len()];
     let user = match *u as usize % 6 {
@@ -186,7 +237,11 @@ pub fn eval(data: &[u8]) {
         i => format!("u{i}"),
     };
     let e = t.engine();
-    let mut actions: Vec<String> = e.type_names().flat_map(|ty| e.actions_of(ty)).map(str::to_owned).collect();
+    let mut actions: Vec<String> = e
+        .type_names()
+        .flat_map(|ty| e.actions_of(ty))
+        .map(str::to_owned)
+        .collect();
     actions.sort();
     actions.dedup();
     actions.push("bogus".to_owned());

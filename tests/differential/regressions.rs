@@ -56,7 +56,9 @@ fn fuzz_corpus_and_crashes_replay() {
     for (name, check) in targets {
         let mut n = 0;
         for dir in ["corpus", "regressions"] {
-            let Ok(entries) = std::fs::read_dir(root.join(dir).join(name)) else { continue };
+            let Ok(entries) = std::fs::read_dir(root.join(dir).join(name)) else {
+                continue;
+            };
             let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
             paths.sort();
             for path in paths.into_iter().filter(|p| p.is_file()) {
@@ -69,4 +71,45 @@ fn fuzz_corpus_and_crashes_replay() {
         counts.push(format!("{name}: {n}"));
     }
     println!("fuzz inputs replayed: {}", counts.join(", "));
+}
+
+/// Limits gap (reported in issue 7): `MAX_RULES` is not enforced, and the grant index is
+/// built per (role, type, action) for every role's inherited rules, so a small policy (a chain
+/// of roles, each with one wildcard rule, over many types and actions) costs compile time
+/// and memory far beyond its size. Not run by default: `cargo test --release --test
+/// differential -- --ignored compile_cost --nocapture` prints the figures.
+#[test]
+#[ignore]
+fn compile_cost_of_small_policies() {
+    for (roles, types, actions) in [(16, 16, 16), (32, 32, 32), (64, 64, 64), (128, 64, 64)] {
+        let acts: Vec<String> = (0..actions).map(|i| format!("\"a{i}\"")).collect();
+        let ty: Vec<String> = (0..types)
+            .map(|i| format!("\"t{i}\": {{\"actions\": [{}]}}", acts.join(",")))
+            .collect();
+        let rl: Vec<String> = (0..roles)
+            .map(|i| {
+                let inherits = if i + 1 < roles {
+                    format!("\"inherits\": \"r{}\", ", i + 1)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "\"r{i}\": {{{inherits}\"rules\": [{{\"actions\": \"*\", \"types\": \"*\"}}]}}"
+                )
+            })
+            .collect();
+        let text = format!(
+            "{{\"plans\": [\"p\"], \"types\": {{{}}}, \"roles\": {{{}}}}}",
+            ty.join(","),
+            rl.join(",")
+        );
+        let t0 = std::time::Instant::now();
+        let e = accord::Engine::from_json(&text);
+        println!(
+            "compile cost: {roles} roles x {types} types x {actions} actions, {} bytes of policy: {} in {:?}",
+            text.len(),
+            if e.is_ok() { "compiled" } else { "refused" },
+            t0.elapsed()
+        );
+    }
 }
