@@ -7,6 +7,7 @@ use crate::reference::{self, Failure};
 use accord::{Engine, Json, Tenant};
 use proptest::collection::vec;
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -278,4 +279,19 @@ fn engine_agrees_with_reference() {
         "fewer cases than asked: {}",
         s.cases
     );
+}
+
+/// Writes generated policies as fuzz seeds: `cargo test --release --test differential --
+/// --ignored write_policy_seeds` (the committed `fuzz/corpus/policy` came from here and the
+/// presets).
+#[test]
+#[ignore]
+fn write_policy_seeds() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/policy");
+    let mut runner = TestRunner::deterministic();
+    for i in 0..18 {
+        let case = strategy().new_tree(&mut runner).unwrap().current();
+        let doc = gen::policy(&mut Src::new(&case.0));
+        std::fs::write(dir.join(format!("generated-{i:02}.json")), doc.to_string()).unwrap();
+    }
 }
