@@ -102,7 +102,7 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
     let n_users = rt.users.len();
     stats.max_depth = stats.max_depth.max(rt.depth());
     let mut q = Src::new(qc);
-    let mut user = |q: &mut Src<'_>| -> String {
+    let user = |q: &mut Src<'_>| -> String {
         if q.chance(5) {
             "nobody".into()
         } else {

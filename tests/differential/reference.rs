@@ -375,7 +375,7 @@ impl Policy {
     fn reads(&self) -> (Vec<String>, bool) {
         let mut fields = Vec::new();
         let mut orgs = false;
-        let mut add = |f: &str, fields: &mut Vec<String>| {
+        let add = |f: &str, fields: &mut Vec<String>| {
             if !fields.iter().any(|x| x == f) {
                 fields.push(f.to_owned());
             }
@@ -950,7 +950,7 @@ impl<'p> Tenant<'p> {
         let p = self.p;
         let Some(t) = p.ty(ty) else { return Vec::new() };
         let mut out = Vec::new();
-        let mut from_role = |holder: &'p Role, source: &'p Role, out: &mut Vec<Candidate<'p>>| {
+        let from_role = |holder: &'p Role, source: &'p Role, out: &mut Vec<Candidate<'p>>| {
             let (hlo, hhi) = p.role_window(holder);
             let (slo, shi) = p.role_window(source);
             for r in &source.rules {

@@ -113,3 +113,81 @@ fn compile_cost_of_small_policies() {
         );
     }
 }
+
+fn tenant(policy: &str, dir: &str) -> Result<accord::Tenant, accord::Errors> {
+    let engine = accord::Engine::from_json(policy).expect("policy compiles");
+    accord::Tenant::from_json(std::sync::Arc::new(engine), dir)
+}
+
+fn rec(text: &str) -> accord::Json {
+    accord::Json::parse(text).unwrap()
+}
+
+/// A condition on a fixed field (here `assigneeId`) in a policy where no scope reads that
+/// field: the engine read it as absent (= null), so `in [..., null]` held for every record.
+#[test]
+fn condition_on_a_field_no_scope_reads() {
+    let policy = r#"{"plans": ["p"], "types": {"t": {"actions": ["view"]}},
+        "roles": {"r": {"rules": [{"actions": ["view"], "types": ["t"],
+            "when": {"in": [{"record": "assigneeId"}, ["u2", null]]}}]}}}"#;
+    let t = tenant(
+        policy,
+        r#"{"plan": "p", "users": [{"id": "u1", "role": "r"}]}"#,
+    )
+    .unwrap();
+    assert!(!t
+        .can(
+            "u1",
+            "view",
+            &rec(r#"{"type": "t", "id": "1", "assigneeId": "zz"}"#)
+        )
+        .unwrap());
+    assert!(t
+        .can(
+            "u1",
+            "view",
+            &rec(r#"{"type": "t", "id": "1", "assigneeId": "u2"}"#)
+        )
+        .unwrap());
+    assert!(t
+        .can("u1", "view", &rec(r#"{"type": "t", "id": "1"}"#))
+        .unwrap());
+}
+
+/// Directory errors come in input order: the first names the first offending entry.
+#[test]
+fn directory_errors_in_input_order() {
+    let policy = r#"{"plans": ["p"], "types": {"t": {"actions": ["view"]}}, "roles": {"r": {}}}"#;
+    let e = tenant(
+        policy,
+        r#"{"plan": "p", "users": [{"id": "u0", "role": "r", "managerId": "u0"}, {"id": "u0", "role": "r"}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.codes(), ["manager_cycle", "duplicate_id"]);
+    assert_eq!(e.first().path(), "/users/0/managerId");
+    let e = tenant(
+        policy,
+        r#"{"plan": "p", "users": [{"id": "a", "role": "r", "managerId": "b"}, {"id": "b", "role": "r", "managerId": "a"}, {"id": "c", "role": "ghost"}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.first().code(), e.first().path()),
+        ("manager_cycle", "/users/0/managerId")
+    );
+}
+
+/// `{"user": "org"}` of a user without an organisation is null, as `managerId` without a
+/// manager is.
+#[test]
+fn user_without_org_reads_null() {
+    let policy = r#"{"plans": ["p"], "types": {"t": {"actions": ["view"]}},
+        "roles": {"r": {"rules": [{"actions": ["view"], "types": ["t"],
+            "when": {"eq": [{"user": "org"}, null]}}]}}}"#;
+    let t = tenant(policy, r#"{"plan": "p", "users": [{"id": "u1", "role": "r"}, {"id": "u2", "role": "r", "org": "x"}]}"#).unwrap();
+    assert!(t
+        .can("u1", "view", &rec(r#"{"type": "t", "id": "1"}"#))
+        .unwrap());
+    assert!(!t
+        .can("u2", "view", &rec(r#"{"type": "t", "id": "1"}"#))
+        .unwrap());
+}
