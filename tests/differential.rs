@@ -3,7 +3,7 @@
 //! - `props`: a reference evaluator (`reference`) against the compiled engine on random
 //!   policies, directories and records (`gen`), ≥ 10,000 cases (`PROPTEST_CASES` to change).
 //! - `cedar`: the zendesk-sell preset written as Cedar policies; ≥ 100,000 random questions
-//!   answered by both (`CEDAR_QUESTIONS` to change).
+//!   answered by both (`CEDAR_QUESTIONS`, `CEDAR_SEED` to change).
 //! - `collisions`: 200,000 crafted ids, including ids that collide under SipHash with zero
 //!   keys, do not degrade a directory.
 //! - `regressions`: inputs that once failed (found by the above or by `fuzz/`), re-run.
