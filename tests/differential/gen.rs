@@ -363,7 +363,16 @@ pub fn policy(src: &mut Src<'_>) -> Value {
     doc.insert("types".into(), Value::Object(types_json));
     let mut ids = 0usize;
     let n_roles = 1 + src.below(4);
-    let roles: Vec<String> = (0..n_roles).map(|i| format!("r{i}")).collect();
+    // Now and then a name that needs escaping in JSON pointers (default rule ids, error paths).
+    let roles: Vec<String> = (0..n_roles)
+        .map(|i| {
+            if src.chance(8) {
+                format!("r{i}/~x")
+            } else {
+                format!("r{i}")
+            }
+        })
+        .collect();
     let mut roles_json = Map::new();
     for (i, name) in roles.iter().enumerate() {
         let mut r = Map::new();
@@ -445,7 +454,10 @@ pub fn directory(src: &mut Src<'_>, p: &Policy) -> Value {
         }
     }
     if src.chance(1) {
-        settings.insert("zzz".into(), json!(true));
+        settings.insert(
+            if src.chance(50) { "zzz" } else { "z/~z" }.into(),
+            json!(true),
+        );
     }
     if !settings.is_empty() {
         doc.insert("settings".into(), Value::Object(settings));
