@@ -9,10 +9,11 @@
 use crate::error::{Error, Errors, Sink};
 use crate::hasher::{map_with_capacity, Map};
 use crate::json::Json;
+use crate::limits;
 use crate::policy::{
     parse, Cond, Effect, Literal, Operand, PlanReq, Policy, RoleDef, RuleDef, Scope,
 };
-use crate::validate::{self, follow_action, type_has_action, Names};
+use crate::validate::{self, follow_action, Names};
 
 /// Marks "none" in `u16` and `u32` index slots.
 pub const NONE16: u16 = u16::MAX;
@@ -181,7 +182,7 @@ impl Engine {
         let policy = parse::parse(doc, &mut sink);
         let names = validate::validate(&policy, &mut sink);
         let warnings = sink.finish()?;
-        Ok(Builder::new(&policy, names).build(warnings))
+        Ok(Builder::new(&policy, names).build(warnings)?)
     }
 
     /// Parses JSON text and compiles it.
@@ -296,6 +297,21 @@ fn alphabetical(names: &[String]) -> Vec<u16> {
     order
 }
 
+/// The grant index: every grant, then each slot's (start, length) among them.
+type Index = (Vec<Grant>, Vec<(u32, u32)>);
+
+/// A visitor of (principal, rule, the rule's cells, the rule's plan window for the principal).
+type Visit<'a> = dyn FnMut(usize, u32, &[(u16, u16)], (u8, u8)) + 'a;
+
+/// The error for a policy whose compiled form would be too large.
+fn too_large(what: &str, n: usize, limit: usize) -> Error {
+    Error::new(
+        "policy_too_large",
+        format!("the policy expands to {n} {what}, over the limit of {limit}"),
+        "",
+    )
+}
+
 /// Builds the dense form from a validated policy.
 struct Builder<'p> {
     p: &'p Policy,
@@ -363,12 +379,12 @@ impl<'p> Builder<'p> {
         (lo, hi)
     }
 
-    fn build(mut self, warnings: Vec<Error>) -> Engine {
+    fn build(mut self, warnings: Vec<Error>) -> Result<Engine, Error> {
         let types = self.types();
         let roles = self.roles();
         let settings = self.settings();
         let (rules, rule_windows) = self.rules(&settings);
-        let (grants, slots) = self.index(&types, &rule_windows);
+        let (grants, slots) = self.index(&types, &rule_windows)?;
         let default_sys = self.default_sys(&roles);
         // Condition fields already have slots (conditions were compiled with the rules); the
         // fixed fields the scopes and workflow states read get theirs now.
@@ -404,7 +420,7 @@ impl<'p> Builder<'p> {
             .map(|(i, _)| i as u16)
             .collect();
         let has_deny = rules.iter().any(|r| r.effect == Effect::Deny);
-        Engine {
+        Ok(Engine {
             sys_principal,
             has_deny,
             name: self.p.name.clone(),
@@ -441,7 +457,7 @@ impl<'p> Builder<'p> {
             user_attrs: self.user_attrs,
             default_sys,
             warnings,
-        }
+        })
     }
 
     fn settings(&self) -> Vec<SettingInfo> {
@@ -666,88 +682,170 @@ impl<'p> Builder<'p> {
 
     /// Builds the grant index: for each principal, its own rules then its ancestors', each
     /// expanded over types, actions and implied actions, with the principal's plan window.
-    fn index(&self, types: &[TypeInfo], windows: &[(u8, u8)]) -> (Vec<Grant>, Vec<(u32, u32)>) {
+    /// The size of the expansion is checked before anything is built: a small policy (many
+    /// roles inheriting wildcard rules) could otherwise ask for an index of billions of entries.
+    fn index(&self, types: &[TypeInfo], windows: &[(u8, u8)]) -> Result<Index, Error> {
         let n_types = types.len();
         let n_actions = self.names.action_list.len();
         let n_principals = self.p.roles.len() + 1;
-        let implied = self.implication_closure();
-        let mut lists: Vec<Vec<Grant>> = vec![Vec::new(); n_principals * n_types * n_actions];
+        let n_slots = n_principals
+            .saturating_mul(n_types)
+            .saturating_mul(n_actions);
+        if n_slots > limits::MAX_SLOTS {
+            return Err(too_large(
+                "roles × types × actions",
+                n_slots,
+                limits::MAX_SLOTS,
+            ));
+        }
+        let cells = self.cells(types)?;
         let role_rules = self.rule_offsets();
-        for principal in 0..n_principals {
-            let holder = self.p.roles.get(principal);
-            let holder_window = holder.map(|r| self.role_window(r)).unwrap_or((0, u8::MAX));
-            let sources: Vec<usize> = match holder {
-                Some(_) => self.ancestors(principal),
-                None => vec![self.p.roles.len()],
-            };
-            for source in sources {
-                let source_window = self
+        let sources: Vec<Vec<usize>> = (0..n_principals)
+            .map(|p| {
+                if p < self.p.roles.len() {
+                    self.ancestors(p)
+                } else {
+                    vec![p]
+                }
+            })
+            .collect();
+        // Every (principal, rule) pair with its cells, in index order: a closure, not a list.
+        let each = |f: &mut Visit<'_>| {
+            for (principal, srcs) in sources.iter().enumerate() {
+                let holder = self
                     .p
                     .roles
-                    .get(source)
+                    .get(principal)
                     .map(|r| self.role_window(r))
                     .unwrap_or((0, u8::MAX));
-                let Some((start, defs)) = role_rules.get(source).map(|(s, d)| (*s, *d)) else {
-                    continue;
-                };
-                for (k, def) in defs.iter().enumerate() {
-                    let rule = (start + k) as u32;
-                    let (rlo, rhi) = windows.get(start + k).copied().unwrap_or((0, u8::MAX));
-                    let lo = rlo.max(holder_window.0).max(source_window.0);
-                    let hi = rhi.min(holder_window.1).min(source_window.1);
-                    let grant = Grant { rule, lo, hi };
-                    for (ti, t) in self.p.types.iter().enumerate() {
-                        if !def
-                            .types
-                            .as_ref()
-                            .map(|l| l.iter().any(|n| n.name == t.name.name))
-                            .unwrap_or(true)
-                        {
-                            continue;
-                        }
-                        for (ai, aname) in self.names.action_list.iter().enumerate() {
-                            let listed = def
-                                .actions
-                                .as_ref()
-                                .map(|l| l.iter().any(|n| &n.name == aname))
-                                .unwrap_or(true);
-                            if !listed || !type_has_action(t, aname) {
-                                continue;
-                            }
-                            let mut targets = vec![ai];
-                            if def.effect == Effect::Allow {
-                                targets.extend(
-                                    implied.get(ai).into_iter().flatten().copied().filter(|&b| {
-                                        types
-                                            .get(ti)
-                                            .and_then(|x| x.kind.get(b))
-                                            .copied()
-                                            .unwrap_or(0)
-                                            != 0
-                                    }),
-                                );
-                            }
-                            for a in targets {
-                                if let Some(list) =
-                                    lists.get_mut((principal * n_types + ti) * n_actions + a)
-                                {
-                                    if !list.iter().any(|g| g.rule == rule) {
-                                        list.push(grant);
-                                    }
-                                }
+                for &source in srcs {
+                    let from = self
+                        .p
+                        .roles
+                        .get(source)
+                        .map(|r| self.role_window(r))
+                        .unwrap_or((0, u8::MAX));
+                    let Some(&(start, defs)) = role_rules.get(source) else {
+                        continue;
+                    };
+                    for rule in start..start + defs.len() {
+                        let (lo, hi) = windows.get(rule).copied().unwrap_or((0, u8::MAX));
+                        let window = (lo.max(holder.0).max(from.0), hi.min(holder.1).min(from.1));
+                        f(
+                            principal,
+                            rule as u32,
+                            cells.get(rule).map(Vec::as_slice).unwrap_or(&[]),
+                            window,
+                        );
+                    }
+                }
+            }
+        };
+        let mut total = 0usize;
+        each(&mut |_, _, c, _| total = total.saturating_add(c.len()));
+        if total > limits::MAX_GRANTS {
+            return Err(too_large(
+                "grants (rules expanded over types, actions and inheritance)",
+                total,
+                limits::MAX_GRANTS,
+            ));
+        }
+        // Two passes, no list per slot: count, then fill in the same order.
+        let slot_of = |principal: usize, (ti, ai): (u16, u16)| {
+            (principal * n_types + ti as usize) * n_actions + ai as usize
+        };
+        let mut counts = vec![0u32; n_slots];
+        each(&mut |principal, _, c, _| {
+            for &cell in c {
+                if let Some(n) = counts.get_mut(slot_of(principal, cell)) {
+                    *n += 1;
+                }
+            }
+        });
+        let mut slots = Vec::with_capacity(n_slots);
+        let mut acc = 0u32;
+        for &n in &counts {
+            slots.push((acc, n));
+            acc += n;
+        }
+        let mut next: Vec<u32> = slots.iter().map(|&(start, _)| start).collect();
+        let mut grants = vec![
+            Grant {
+                rule: 0,
+                lo: 0,
+                hi: 0
+            };
+            total
+        ];
+        each(&mut |principal, rule, c, (lo, hi)| {
+            for &cell in c {
+                if let Some(at) = next.get_mut(slot_of(principal, cell)) {
+                    if let Some(g) = grants.get_mut(*at as usize) {
+                        *g = Grant { rule, lo, hi };
+                    }
+                    *at += 1;
+                }
+            }
+        });
+        Ok((grants, slots))
+    }
+
+    /// For each rule (in [`validate::all_rules`] order), the distinct (type, action) cells it
+    /// grants: listed actions declared on each listed type, plus (allow rules) what they imply.
+    fn cells(&self, types: &[TypeInfo]) -> Result<Vec<Vec<(u16, u16)>>, Error> {
+        let n_actions = self.names.action_list.len();
+        let implied = self.implication_closure();
+        let mut stamp = vec![usize::MAX; types.len() * n_actions];
+        let mut out = Vec::new();
+        let mut total = 0usize;
+        for (ri, def) in validate::all_rules(self.p).enumerate() {
+            let tys: Vec<usize> = match &def.types {
+                None => (0..types.len()).collect(),
+                Some(l) => l
+                    .iter()
+                    .filter_map(|n| self.names.types.get(&n.name).map(|&i| i as usize))
+                    .collect(),
+            };
+            let acts: Vec<usize> = match &def.actions {
+                None => (0..n_actions).collect(),
+                Some(l) => l
+                    .iter()
+                    .filter_map(|n| self.names.actions.get(&n.name).map(|&i| i as usize))
+                    .collect(),
+            };
+            let mut list = Vec::new();
+            for &ti in &tys {
+                let Some(t) = types.get(ti) else { continue };
+                let declared = |a: usize| t.kind.get(a).copied().unwrap_or(0) != 0;
+                for &ai in acts.iter().filter(|&&a| declared(a)) {
+                    let extra = if def.effect == Effect::Allow {
+                        implied.get(ai).map(Vec::as_slice).unwrap_or(&[])
+                    } else {
+                        &[]
+                    };
+                    for a in
+                        std::iter::once(ai).chain(extra.iter().copied().filter(|&b| declared(b)))
+                    {
+                        if let Some(s) = stamp.get_mut(ti * n_actions + a) {
+                            if *s != ri {
+                                *s = ri;
+                                list.push((ti as u16, a as u16));
                             }
                         }
                     }
                 }
             }
+            total = total.saturating_add(list.len());
+            if total > limits::MAX_GRANTS {
+                return Err(too_large(
+                    "grants (rules expanded over types and actions)",
+                    total,
+                    limits::MAX_GRANTS,
+                ));
+            }
+            out.push(list);
         }
-        let mut grants = Vec::new();
-        let mut slots = Vec::with_capacity(lists.len());
-        for list in lists {
-            slots.push((grants.len() as u32, list.len() as u32));
-            grants.extend(list);
-        }
-        (grants, slots)
+        Ok(out)
     }
 
     /// For each role (then "everyone"), the index of its first rule and its rule list.

@@ -25,8 +25,13 @@ pub const MAX_TYPES: usize = 256;
 pub const MAX_ACTIONS: usize = 256;
 /// Most settings a policy may declare (they are held as a 64-bit set).
 pub const MAX_SETTINGS: usize = 64;
-/// Most rules a policy may hold, counted after actions and types are expanded.
+/// Most rules a policy may hold, as written.
 pub const MAX_RULES: usize = 100_000;
+/// Most entries of the compiled grant index: rules expanded over their types, actions,
+/// implied actions and every role that inherits them (`policy_too_large`).
+pub const MAX_GRANTS: usize = 2_000_000;
+/// Most cells of the grant index: (roles + 1) × types × actions (`policy_too_large`).
+pub const MAX_SLOTS: usize = 4_000_000;
 /// Deepest nesting of a rule condition (`and`/`or`/`not`).
 pub const MAX_CONDITION_DEPTH: usize = 16;
 /// Most distinct record fields the policy's conditions may read (with the six fixed fields a

@@ -87,6 +87,15 @@ pub fn validate(p: &Policy, sink: &mut Sink) -> Names {
         check_role(r, p, &names, sink);
     }
     check_cycles(p, &names, sink);
+    let n_rules = all_rules(p).count();
+    if n_rules > limits::MAX_RULES {
+        sink.errors.push(limits::exceeded(
+            "too_many_rules",
+            "the number of rules",
+            limits::MAX_RULES,
+            "",
+        ));
+    }
     let mut seen = map_with_capacity::<String, String>(64);
     let mut fields = map_with_capacity::<String, ()>(8);
     for rule in all_rules(p) {
