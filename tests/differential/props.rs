@@ -100,6 +100,12 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
         }
     };
     let n_users = rt.users.len();
+    let reads_orgs = rp
+        .roles
+        .iter()
+        .flat_map(|r| &r.rules)
+        .chain(&rp.rules)
+        .any(|r| r.scope == "org");
     stats.max_depth = stats.max_depth.max(rt.depth());
     let mut q = Src::new(qc);
     let user = |q: &mut Src<'_>| -> String {
@@ -128,6 +134,16 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
         let b = b.map(|v| (v.allowed, v.code, v.rule, v.upgrade_to));
         same!("check", a, b, ctx());
         let can = t.can(&u, &action, &rec).map_err(|e| err(&e));
+        if let (Ok(yes), false) = (&can, reads_orgs) {
+            let coded = via_codes(&t, &rp, &u, &action, &rec);
+            same!(
+                "can through the columnar encoding",
+                coded,
+                Some(*yes),
+                ctx()
+            );
+            stats.questions += 1;
+        }
         same!("can", can, rt.can(&u, &action, &rec), ctx());
         stats.questions += 2;
         if let Ok(d) = &a {
@@ -198,6 +214,51 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
         stats.questions += 3;
     }
     Ok(())
+}
+
+/// `can` through the columnar encoding the JavaScript side uses for batches
+/// (`Tenant::subject_from_codes`): each field the policy reads as a tag and a number, strings
+/// as tenant symbols (-1 when unknown).
+fn via_codes(
+    t: &Tenant,
+    p: &reference::Policy,
+    user: &str,
+    action: &str,
+    rec: &Json,
+) -> Option<bool> {
+    use accord::record::code;
+    let name = rec.get("type")?.as_str()?;
+    let ty = t.type_index(name, "").ok()?;
+    let child = p.ty(name)?.is_child();
+    let (facts, parent_ty) = if child {
+        let p = rec.get("parent")?;
+        (p, t.type_index(p.get("type")?.as_str()?, "").ok()? as i32)
+    } else {
+        (rec, -1)
+    };
+    let type_level = matches!(facts.get("id"), None | Some(Json::Null));
+    let mut tags = Vec::new();
+    let mut vals = Vec::new();
+    for (_, name) in t.engine().encoded_fields() {
+        let (tag, val) = match facts.get(name) {
+            None => (code::ABSENT, 0.0),
+            Some(Json::Null) => (code::NULL, 0.0),
+            Some(Json::Bool(b)) => (code::BOOL, *b as u8 as f64),
+            Some(Json::Num(n)) => (code::NUM, *n),
+            Some(Json::Str(s)) => {
+                let sym = t.sym(s);
+                (code::STR, if sym == u32::MAX { -1.0 } else { sym as f64 })
+            }
+            Some(_) => (code::ABSENT, 0.0),
+        };
+        tags.push(tag);
+        vals.push(val);
+    }
+    let s = t
+        .subject_from_codes(ty as u32, parent_ty, type_level, &tags, &vals, "")
+        .ok()?;
+    let a = t.action_index(action, &s).ok()?;
+    Some(t.allows(t.user_index(user), a, &s))
 }
 
 fn json_text(j: &Json) -> String {
