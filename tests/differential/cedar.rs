@@ -539,7 +539,7 @@ fn zendesk_sell_agrees_with_cedar() {
     let seed = std::env::var("CEDAR_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5eed_7);
+        .unwrap_or(0x0005_eed7);
     let (asked, allowed, diffs) = compare(seed, total);
     println!("cedar vs accord (zendesk-sell): {asked} questions compared, {allowed} allowed, {} disagreements", diffs.len());
     assert!(diffs.is_empty(), "disagreements:\n{}", diffs.join("\n\n"));

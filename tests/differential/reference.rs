@@ -1336,6 +1336,10 @@ impl<'p> Tenant<'p> {
     /// (total, count, groups in first-seen order): a sum over `filter(view)`, records taken
     /// in order, so an error (unresolvable record, invalid amount on a viewable one) stops
     /// the call where it is met.
+    #[expect(
+        clippy::type_complexity,
+        reason = "a total with its groups, spelled out so the reference reads on its own"
+    )]
     pub fn total(
         &self,
         user: &str,
@@ -1373,6 +1377,10 @@ impl<'p> Tenant<'p> {
     }
 
     /// (allowed ids, denied (id, code)) — per-record checks.
+    #[expect(
+        clippy::type_complexity,
+        reason = "allowed ids and refusals, spelled out so the reference reads on its own"
+    )]
     pub fn bulk(
         &self,
         user: &str,

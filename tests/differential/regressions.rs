@@ -47,7 +47,8 @@ fn eq_between_record_fields() {
 fn fuzz_corpus_and_crashes_replay() {
     use crate::fuzz_checks;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-    let targets: [(&str, fn(&[u8])); 3] = [
+    type Check = fn(&[u8]);
+    let targets: [(&str, Check); 3] = [
         ("policy", fuzz_checks::policy),
         ("directory", fuzz_checks::directory),
         ("eval", fuzz_checks::eval),
