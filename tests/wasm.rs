@@ -7,6 +7,7 @@
 /// Every corpus file, embedded: wasm tests cannot read the file system.
 const CORPUS: &[(&str, &str)] = &[
     ("cs.json", include_str!("corpus/cs.json")),
+    ("deny.json", include_str!("corpus/deny.json")),
     ("errors.json", include_str!("corpus/errors.json")),
     ("sc.json", include_str!("corpus/sc.json")),
     ("se.json", include_str!("corpus/se.json")),
