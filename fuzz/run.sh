@@ -33,6 +33,11 @@ fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 JOBS="${FUZZ_JOBS:-1}"
 
+# Jobs mode only when asked for: in it libFuzzer writes each worker's output to fuzz-N.log in
+# the current directory, which runs of this script side by side would share.
+par=()
+if [ "$JOBS" -gt 1 ]; then par=(-jobs="$JOBS" -workers="$JOBS"); fi
+
 status=0
 summary=()
 for t in $TARGETS; do
@@ -42,7 +47,7 @@ for t in $TARGETS; do
     set +e
     "${FUZZ[@]}" run --release "$t" "work/$t" "corpus/$t" -- \
         -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=65536 -print_final_stats=1 -jobs="$JOBS" -workers="$JOBS" \
+        -max_len=65536 -print_final_stats=1 "${par[@]}" \
         -artifact_prefix="artifacts/$t/" >"$log" 2>&1
     rc=$?
     set -e
