@@ -31,12 +31,11 @@ else
 fi
 # Sanitizers need their own target dir; keep it out of the main build.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+# FUZZ_JOBS=N runs N fuzzing processes per target (libFuzzer -jobs/-workers; their output
+# goes to fuzz/fuzz-N.log and is summed up at the end); by default one, in process.
 JOBS="${FUZZ_JOBS:-1}"
-
-# Jobs mode only when asked for: in it libFuzzer writes each worker's output to fuzz-N.log in
-# the current directory, which runs of this script side by side would share.
-par=()
-if [ "$JOBS" -gt 1 ]; then par=(-jobs="$JOBS" -workers="$JOBS"); fi
+parallel=()
+if [ "$JOBS" -gt 1 ]; then parallel=(-jobs="$JOBS" -workers="$JOBS"); fi
 
 status=0
 summary=()
@@ -47,7 +46,7 @@ for t in $TARGETS; do
     set +e
     "${FUZZ[@]}" run --release "$t" "work/$t" "corpus/$t" -- \
         -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=65536 -print_final_stats=1 "${par[@]}" \
+        -max_len=65536 -print_final_stats=1 "${parallel[@]}" \
         -artifact_prefix="artifacts/$t/" >"$log" 2>&1
     rc=$?
     set -e
