@@ -399,10 +399,7 @@ export class Tenant {
       if (groupBy !== undefined) str(groupBy, "groupBy");
       const view = this.#s.actionIx.get("view");
       const c = view === undefined ? null : this.#encodeMany(records);
-      if (c === null) {
-        const t = JSON.parse(this.#raw.total_json(userId, jsonText(records, "the records"), field, groupBy));
-        return t;
-      }
+      if (c === null) return JSON.parse(this.#raw.total_json(userId, jsonText(records, "the records"), field, groupBy));
       const n = records.length;
       const kinds = new Uint8Array(n);
       const amounts = new Float64Array(n);

@@ -115,10 +115,20 @@ impl Tenant {
 
     /// The answer for one record of a batch, preparing each (action, shape) once.
     pub fn allows_in(&self, batch: &mut Batch, action: u16, subject: &Subject) -> bool {
-        match self
-            .prepared_ix(batch, action, subject)
-            .and_then(|i| batch.get(i))
-        {
+        let ix = self.prepared_ix(batch, action, subject);
+        self.allows_at(batch, ix, action, subject)
+    }
+
+    /// The answer through the prepared question at `ix` when there is one, else the general
+    /// path: the one place that chooses between them.
+    pub fn allows_at(
+        &self,
+        batch: &Batch,
+        ix: Option<usize>,
+        action: u16,
+        subject: &Subject,
+    ) -> bool {
+        match ix.and_then(|i| batch.get(i)) {
             Some(p) => self.allows_prepared(p, subject),
             None => self.allows(batch.user, action, subject),
         }

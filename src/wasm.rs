@@ -535,10 +535,7 @@ impl Run {
         self.ty = ty;
         self.parent_ty = parent_ty;
         self.prepared = t.prepared_ix(&mut self.batch, self.action, &self.subject);
-        Ok(match self.prepared.and_then(|ix| self.batch.get(ix)) {
-            Some(p) => t.allows_prepared(p, &self.subject),
-            None => t.allows(self.batch.user(), self.action, &self.subject),
-        })
+        Ok(t.allows_at(&self.batch, self.prepared, self.action, &self.subject))
     }
 }
 
