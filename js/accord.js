@@ -9,6 +9,47 @@ export { presets } from "./presets.js";
 
 let ready = false;
 const MAX_FAST_STRING = 341; // longer strings take the exact path (1,024 UTF-8 bytes ≥ 341 × 3)
+const QUESTION_USERS = 4096; // users whose question fields are kept (then forgotten at once)
+const MEMO_BYTES = 8 << 20; // answers kept by field value, all questions together (see #remember)
+const MARKS = /([\uFDD0-\uFDE1])/; // ids and field values in bulk refusals (see wasm.rs)
+
+// Writes one field value in the compact encoding (a tag and a number, strings as tenant
+// symbols, -1 when unknown) at `at`; false when the record must take the exact (JSON) path.
+function put(v, syms, tags, vals, at) {
+  switch (typeof v) {
+    case "string": {
+      if (v.length > MAX_FAST_STRING) return false;
+      const sym = syms.get(v);
+      tags[at] = 4;
+      vals[at] = sym === undefined ? -1 : sym;
+      return true;
+    }
+    case "number":
+      if (!Number.isFinite(v)) return false;
+      tags[at] = 3;
+      vals[at] = v;
+      return true;
+    case "boolean":
+      tags[at] = 2;
+      vals[at] = v ? 1 : 0;
+      return true;
+    case "object":
+      tags[at] = v === null ? 1 : 0;
+      return true;
+    case "bigint":
+      return false;
+    default:
+      tags[at] = 0;
+      return true;
+  }
+}
+
+// The set bits of a field mask, lowest first.
+function slots(mask) {
+  const out = [];
+  for (let k = 0; mask > 0; k++, mask = Math.floor(mask / 2)) if (mask % 2 === 1) out.push(k);
+  return out;
+}
 const NOTHING = Symbol("nothing");
 
 /** Every failure of accord: a real Error with a stable `code`, a `message` and a JSON `path`. */
@@ -168,6 +209,11 @@ export class Tenant {
   #hPty = -1;
   #hLvl = 0;
   #hTarget = null;
+  // Per user index, per (action, type): the fields a question reads (see #question).
+  #questions = [];
+  #questionUsers = 0;
+  #memoBytes = 0;
+  #nTypes;
 
   constructor(raw, schema) {
     if (!(raw && typeof raw.can_codes === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
@@ -184,6 +230,65 @@ export class Tenant {
     this.#lookup = schema.fields.map((_, k) => (unread & (1 << k)) === 0);
     this.#scratchTags = new Uint8Array(4);
     this.#scratchVals = new Float64Array(4);
+    this.#nTypes = schema.types.length;
+  }
+
+  // What (user, action, records of type ty) reads, asked of the engine once and kept:
+  // `{ reads, explains, h }` (field indices to encode for answers, and for refusals; `h` the
+  // engine's prepared question for `can`, -1 until first used), or null when such records take
+  // the general path. The engine decides every answer; this only says which fields it needs.
+  #question(u, a, ty) {
+    let row = this.#questions[u];
+    if (row === undefined) {
+      if (this.#questionUsers >= QUESTION_USERS) {
+        this.#questions = [];
+        this.#questionUsers = 0;
+        this.#memoBytes = 0;
+      }
+      row = this.#questions[u] = [];
+      this.#questionUsers++;
+    }
+    const k = a * this.#nTypes + ty;
+    let q = row[k];
+    if (q === undefined) {
+      const m = this.#raw.masks(u, a, ty);
+      const fields = this.#s.fields;
+      const reads = m < 0 ? null : slots(m % 65536);
+      q = m < 0 ? null : { reads, readNames: reads.map((i) => fields[i]), explains: slots(Math.floor(m / 65536)), h: -1, memo: null, asks: 0 };
+      row[k] = q;
+    }
+    return q;
+  }
+
+  // Encodes `list`'s fields of every record into columns when all are records of one non-child
+  // type with an id (the uniform path); null otherwise. `pick` chooses the question's reads or
+  // explains. One pass, no object per record.
+  #uniform(u, a, records, pick) {
+    const n = records.length;
+    const s = this.#s;
+    if (u < 0 || n === 0 || s.readsOrgs) return null;
+    const first = records[0];
+    if (first === null || typeof first !== "object") return null;
+    const tname = first.type;
+    const ty = s.typeIx.get(tname);
+    if (ty === undefined || s.types[ty].child) return null;
+    const q = this.#question(u, a, ty);
+    if (q === null) return null;
+    const list = pick === 1 ? q.explains : q.reads;
+    const w = list.length;
+    const names = list.map((k) => s.fields[k]);
+    const tags = new Uint8Array(n * w);
+    const vals = new Float64Array(n * w);
+    const syms = this.#syms;
+    for (let i = 0; i < n; i++) {
+      const rec = records[i];
+      if (rec === null || typeof rec !== "object") return null;
+      if (rec.type !== tname) return null;
+      const id = rec.id;
+      if (typeof id !== "string" && typeof id !== "number") return null;
+      for (let j = 0, at = i * w; j < w; j++, at++) if (!put(rec[names[j]], syms, tags, vals, at)) return null;
+    }
+    return { ty, tags, vals };
   }
 
   #user(userId) {
@@ -205,34 +310,7 @@ export class Tenant {
         tags[at + k] = 0;
         continue;
       }
-      const v = target[fields[k]];
-      switch (typeof v) {
-        case "undefined":
-        case "function":
-        case "symbol":
-          tags[at + k] = 0;
-          break;
-        case "boolean":
-          tags[at + k] = 2;
-          vals[at + k] = v ? 1 : 0;
-          break;
-        case "number":
-          if (!Number.isFinite(v)) return false;
-          tags[at + k] = 3;
-          vals[at + k] = v;
-          break;
-        case "string": {
-          if (v.length > MAX_FAST_STRING) return false;
-          const sym = this.#syms.get(v);
-          tags[at + k] = 4;
-          vals[at + k] = sym === undefined ? -1 : sym;
-          break;
-        }
-        case "bigint":
-          return false;
-        default:
-          tags[at + k] = v === null ? 1 : 0;
-      }
+      if (!put(target[fields[k]], this.#syms, tags, vals, at + k)) return false;
     }
     return true;
   }
@@ -310,32 +388,7 @@ export class Tenant {
       const at = i * f;
       for (let k = 0; k < f; k++) {
         if (!lookup[k]) continue; // tags are zero (absent) already
-        const v = rec[fields[k]];
-        switch (typeof v) {
-          case "string": {
-            if (v.length > MAX_FAST_STRING) return null;
-            const sym = syms.get(v);
-            tags[at + k] = 4;
-            vals[at + k] = sym === undefined ? -1 : sym;
-            break;
-          }
-          case "number":
-            if (!Number.isFinite(v)) return null;
-            tags[at + k] = 3;
-            vals[at + k] = v;
-            break;
-          case "boolean":
-            tags[at + k] = 2;
-            vals[at + k] = v ? 1 : 0;
-            break;
-          case "object":
-            if (v === null) tags[at + k] = 1;
-            break;
-          case "bigint":
-            return null;
-          default:
-            break;
-        }
+        if (!put(rec[fields[k]], syms, tags, vals, at + k)) return null;
       }
     }
     return cols;
@@ -344,13 +397,17 @@ export class Tenant {
   /** May `userId` do `action` on `resource`? The hot path: a boolean, no explanation. */
   can(userId, action, resource) {
     try {
-      str(userId, "the user id");
-      str(action, "the action");
+      if (typeof userId !== "string") str(userId, "the user id");
+      if (typeof action !== "string") str(action, "the action");
       let a = this.#lastA;
       if (action !== this.#lastAction) {
         a = this.#s.actionIx.get(action);
         this.#lastAction = action;
         this.#lastA = a;
+      }
+      if (a !== undefined && resource !== null && typeof resource === "object") {
+        const r = this.#canPrepared(userId, a, resource);
+        if (r >= 0) return r === 1;
       }
       if (a !== undefined && this.#nf <= 4 && this.#head(resource) && this.#fields(this.#hTarget, this.#scratchTags, this.#scratchVals, 0)) {
         const t = this.#scratchTags;
@@ -362,6 +419,77 @@ export class Tenant {
     } catch (e) {
       throw fail(e);
     }
+  }
+
+  // A record of a non-child type with an id, through the engine's prepared question for
+  // (user, action, type) with only the fields it reads: 1 allowed, 0 denied, -1 when the
+  // record must take another path.
+  #canPrepared(userId, a, rec) {
+    const s = this.#s;
+    if (s.readsOrgs) return -1;
+    const tname = rec.type;
+    let ty = this.#lastTy;
+    if (tname !== this.#lastType) {
+      ty = s.typeIx.get(tname);
+      if (ty === undefined) return -1;
+      this.#lastType = tname;
+      this.#lastTy = ty;
+    }
+    const id = rec.id;
+    if (s.types[ty].child || id === undefined || id === null) return -1;
+    const u = this.#user(userId);
+    if (u < 0) return -1;
+    const q = this.#question(u, a, ty);
+    if (q === null) return -1;
+    const names = q.readNames;
+    if (names.length > 4) return -1;
+    const t = this.#scratchTags;
+    const v = this.#scratchVals;
+    // Only the first names.length entries are read: the rest may hold older values.
+    for (let j = 0; j < names.length; j++) if (!put(rec[names[j]], this.#syms, t, v, j)) return -1;
+    // An answer that depends on one field is kept per value of that field (absent, null, an
+    // unknown string, each known name): the engine's own answer, asked once. Like the
+    // reporting-line sets an app would precompute per user, filled only as questions come.
+    let key = -1;
+    if (names.length === 1) {
+      const tag = t[0];
+      key = tag <= 1 ? tag : tag === 4 ? v[0] + 3 : -1;
+      if (key >= 0) {
+        const seen = q.memo === null ? 0 : q.memo[key];
+        if (seen !== 0) return seen - 1;
+      }
+    }
+    for (let tries = 0; tries < 2; tries++) {
+      if (q.h < 0) q.h = this.#raw.prepare(u, a, ty);
+      if (q.h < 0) return -1;
+      const r = this.#raw.can_prepared(q.h, u, a, ty, t[0], v[0], t[1], v[1], t[2], v[2], t[3], v[3]);
+      if (r === -2) {
+        q.h = -1; // the engine forgot it: prepare it again
+        continue;
+      }
+      if (key >= 0 && r >= 0) this.#remember(q, key, r);
+      return r;
+    }
+    return -1;
+  }
+
+  // Keeps answer `r` of question `q` for field value `key`, within a memory budget: a
+  // question's table (one byte per name the tenant knows) is made on its 4th answer, and
+  // when the tables would pass MEMO_BYTES all questions are forgotten at once.
+  #remember(q, key, r) {
+    if (q.memo === null) {
+      if (++q.asks < 4) return;
+      const size = this.#syms.size + 3;
+      if (this.#memoBytes + size > MEMO_BYTES) {
+        this.#questions = [];
+        this.#questionUsers = 0;
+        this.#memoBytes = 0;
+        return;
+      }
+      this.#memoBytes += size;
+      q.memo = new Uint8Array(size);
+    }
+    if (key < q.memo.length) q.memo[key] = r + 1;
   }
 
   /** The decision with its reason: `{ allowed, code, message, rule, upgradeTo? }`. */
@@ -381,8 +509,15 @@ export class Tenant {
       str(action, "the action");
       array(records, "the records");
       const a = this.#s.actionIx.get(action);
-      const c = a === undefined ? null : this.#encodeMany(records);
-      const idx = c !== null ? this.#raw.filter_codes(this.#user(userId), a, c.ty, c.pty, c.lvl, c.tags, c.vals) : this.#raw.filter_json(userId, action, jsonText(records, "the records"));
+      const u = this.#user(userId);
+      const one = a === undefined ? null : this.#uniform(u, a, records, 0);
+      const c = a === undefined || one !== null ? null : this.#encodeMany(records);
+      const idx =
+        one !== null
+          ? this.#raw.filter_uniform(u, a, one.ty, records.length, one.tags, one.vals)
+          : c !== null
+            ? this.#raw.filter_codes(u, a, c.ty, c.pty, c.lvl, c.tags, c.vals)
+            : this.#raw.filter_json(userId, action, jsonText(records, "the records"));
       const out = new Array(idx.length);
       for (let k = 0; k < idx.length; k++) out[k] = records[idx[k]];
       return out;
@@ -398,8 +533,10 @@ export class Tenant {
       const groupBy = options == null ? undefined : options.groupBy;
       if (groupBy !== undefined) str(groupBy, "groupBy");
       const view = this.#s.actionIx.get("view");
-      const c = view === undefined ? null : this.#encodeMany(records);
-      if (c === null) return JSON.parse(this.#raw.total_json(userId, jsonText(records, "the records"), field, groupBy));
+      const u = this.#user(userId);
+      const one = view === undefined ? null : this.#uniform(u, view, records, 0);
+      const c = view === undefined || one !== null ? null : this.#encodeMany(records);
+      if (one === null && c === null) return JSON.parse(this.#raw.total_json(userId, jsonText(records, "the records"), field, groupBy));
       const n = records.length;
       const kinds = new Uint8Array(n);
       const amounts = new Float64Array(n);
@@ -422,7 +559,10 @@ export class Tenant {
           groups[i] = g;
         }
       }
-      const res = this.#raw.total_codes(this.#user(userId), view, c.ty, c.pty, c.lvl, c.tags, c.vals, kinds, amounts, groups, keys.size, field);
+      const res =
+        one !== null
+          ? this.#raw.total_uniform(u, view, one.ty, n, one.tags, one.vals, kinds, amounts, groups, keys.size, field)
+          : this.#raw.total_codes(u, view, c.ty, c.pty, c.lvl, c.tags, c.vals, kinds, amounts, groups, keys.size, field);
       const out = { total: res[0], count: res[1] };
       if (groupBy !== undefined) {
         const list = [];
@@ -444,38 +584,56 @@ export class Tenant {
       const to = options == null ? undefined : options.to;
       if (to !== undefined) str(to, "`to`");
       const a = this.#s.actionIx.get(action);
-      const c = a === undefined ? null : this.#encodeMany(records);
+      const u = this.#user(userId);
+      const one = a === undefined ? null : this.#uniform(u, a, records, 1);
+      let c = a === undefined || one !== null ? null : this.#encodeMany(records);
       // Records without a usable id take the exact path (which reports them).
-      let fast = c !== null;
-      for (let i = 0; fast && i < records.length; i++) {
+      for (let i = 0; c !== null && i < records.length; i++) {
         const id = records[i].id;
-        if (typeof id !== "string" && typeof id !== "number" && typeof id !== "bigint") fast = false;
+        if (typeof id !== "string" && typeof id !== "number" && typeof id !== "bigint") c = null;
       }
-      if (!fast) {
+      if (one === null && c === null) {
         const res = JSON.parse(this.#raw.bulk_json(userId, action, jsonText(records, "the records"), to));
         return {
           allowed: res.allowed.map((i) => records[i].id),
           denied: res.denied.map((d) => ({ id: records[d.i].id, code: d.code, message: d.message })),
         };
       }
-      const res = JSON.parse(this.#raw.bulk_codes(userId, a, to, c.ty, c.pty, c.lvl, c.tags, c.vals));
-      // Each distinct refusal comes worded once, with U+FDD0/U+FDD1 where the record's and its
-      // parent's ids go: fill in the caller's own ids (as text, exactly as Rust would print them).
-      const parts = res.templates.map(([code, message]) => [code, message.split(/([\uFDD0\uFDD1])/)]);
-      const denied = new Array(res.denied.length);
-      for (let k = 0; k < res.denied.length; k++) {
-        const r = records[res.denied[k]];
-        const [code, pieces] = parts[res.reasons[k]];
-        let message = "";
-        for (const p of pieces) {
-          if (p === "\uFDD0") message += String(r.id);
-          else if (p === "\uFDD1") message += r.parent == null || r.parent.id == null ? "" : String(r.parent.id);
-          else message += p;
+      const n = records.length;
+      const out = new Uint32Array(n);
+      const text =
+        one !== null
+          ? this.#raw.bulk_uniform(userId, a, to, one.ty, n, one.tags, one.vals, out)
+          : this.#raw.bulk_codes(userId, a, to, c.ty, c.pty, c.lvl, c.tags, c.vals, out);
+      // Each distinct refusal comes worded once, with marks where the record's own values go:
+      // U+FDD0 its id, U+FDD1 its parent's id, U+FDD2 + k the value of field k (a user or team
+      // the engine knows). Put back the caller's own values, exactly as the engine prints them.
+      const fields = this.#s.fields;
+      const templates = JSON.parse(text).map(([code, message]) => [
+        code,
+        message.split(MARKS).map((p, j) => (j % 2 === 0 ? p : p.charCodeAt(0) - 0xfdd2)),
+      ]);
+      const allowed = [];
+      const denied = [];
+      for (let i = 0; i < n; i++) {
+        const r = records[i];
+        const o = out[i];
+        if (o === 0) {
+          allowed.push(r.id);
+          continue;
         }
-        denied[k] = { id: r.id, code, message };
+        const [code, pieces] = templates[o - 1];
+        let message = pieces[0];
+        for (let j = 1; j < pieces.length; j += 2) {
+          const m = pieces[j];
+          let x;
+          if (m === -2) x = r.id;
+          else if (m === -1) x = r.parent == null ? "" : r.parent.id;
+          else x = (one === null && r.parent != null && this.#s.types[c.ty[i]].child ? r.parent : r)[fields[m]];
+          message += (x == null ? "" : String(x)) + pieces[j + 1];
+        }
+        denied.push({ id: r.id, code, message });
       }
-      const allowed = new Array(res.allowed.length);
-      for (let k = 0; k < res.allowed.length; k++) allowed[k] = records[res.allowed[k]].id;
       return { allowed, denied };
     });
   }

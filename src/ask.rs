@@ -44,6 +44,7 @@ impl Tenant {
             user,
             record: record.as_deref(),
             parent: parent.as_deref(),
+            field_marks: false,
         };
         Ok(self.decision(self.verdict(u, a, &s), a, &s, ids))
     }

@@ -194,6 +194,7 @@ impl Tenant {
                         user,
                         record: Some(&id),
                         parent: parent.as_deref(),
+                        field_marks: false,
                     },
                 );
                 out.denied.push(Refusal {

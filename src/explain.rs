@@ -30,7 +30,14 @@ pub struct Ids<'a> {
     pub user: &'a str,
     pub record: Option<&'a str>,
     pub parent: Option<&'a str>,
+    /// Quote a record field that names a known user or team as a mark (U+FDD2 + its slot)
+    /// instead of its text, so one sentence serves every record of a batch: the caller puts
+    /// back the record's own value (see [`Tenant::wording_key`]).
+    pub field_marks: bool,
 }
+
+/// The first of the marks [`Ids::field_marks`] writes (slot `i` is `FIELD_MARK + i`).
+pub const FIELD_MARK: u32 = 0xFDD2;
 
 impl Verdict {
     /// The stable code of this verdict.
@@ -67,8 +74,10 @@ fn capitalise(mut s: String) -> String {
 }
 
 impl Tenant {
-    /// Everything a refusal's wording depends on besides the record's ids: the verdict, the
-    /// action, the record's type and the fields messages quote. Equal keys, equal sentences.
+    /// Everything a refusal's wording with [`Ids::field_marks`] depends on besides the
+    /// record's ids and the values the marks stand for: the verdict, the action, the record's
+    /// type, the workflow state, and what kind of value each quoted field holds (a known name
+    /// is a mark, anything else its own words). Equal keys, equal sentences.
     pub fn wording_key(&self, v: Verdict, action: u16, subject: &Subject) -> [u64; 12] {
         let (tag, rule, extra) = match v {
             Verdict::Allowed { rule } => (0u64, rule, 0u64),
@@ -99,7 +108,8 @@ impl Tenant {
                 Val::Null => (1, 0),
                 Val::Bool(b) => (2, b as u64),
                 Val::Num(n) => (3, n.to_bits()),
-                Val::Str(s) => (4, s as u64),
+                Val::Str(s) if which == crate::compile::F_STATE || s == NONE32 => (4, s as u64),
+                Val::Str(_) => (5, 0),
             };
             if let Some(pair) = key.get_mut(2 + 2 * k..4 + 2 * k) {
                 pair.copy_from_slice(&[t, bits]);
@@ -189,6 +199,26 @@ impl Tenant {
         self.thing(subject.facts.ty, id, subject.facts.type_level)
     }
 
+    /// Who a fixed field of the record names: a mark for a known name when `ids` asks for
+    /// marks, else as [`who`](Tenant::who) words it.
+    fn who_field(&self, f: &crate::eval::Facts, which: usize, ids: Ids<'_>) -> String {
+        let v = self.fixed(f, which);
+        let slot = self
+            .engine
+            .fixed
+            .get(which)
+            .copied()
+            .unwrap_or(crate::compile::NONE8);
+        match v {
+            Val::Str(s) if ids.field_marks && s != NONE32 => {
+                char::from_u32(FIELD_MARK + slot as u32)
+                    .map(String::from)
+                    .unwrap_or_else(|| self.who(v))
+            }
+            _ => self.who(v),
+        }
+    }
+
     fn who(&self, v: Val) -> String {
         match v {
             Val::Str(s) if s != NONE32 => self.sym_str(s).unwrap_or("someone").to_owned(),
@@ -273,23 +303,23 @@ impl Tenant {
             Stage::Scope => match r.scope {
                 Scope::Own => format!(
                     "{it} belongs to {}, not to you.",
-                    self.who(self.fixed(f, F_OWNER))
+                    self.who_field(f, F_OWNER, ids)
                 ),
                 Scope::Subordinates => format!(
                     "{it} belongs to {}, who is not in your reporting line.",
-                    self.who(self.fixed(f, F_OWNER))
+                    self.who_field(f, F_OWNER, ids)
                 ),
                 Scope::Created => format!(
                     "{it} was created by {}, not by you.",
-                    self.who(self.fixed(f, F_CREATOR))
+                    self.who_field(f, F_CREATOR, ids)
                 ),
                 Scope::Assignee => format!(
                     "{it} is assigned to {}, not to you.",
-                    self.who(self.fixed(f, F_ASSIGNEE))
+                    self.who_field(f, F_ASSIGNEE, ids)
                 ),
                 Scope::Team => format!(
                     "{it} belongs to team {}, which is not one of your teams.",
-                    self.who(self.fixed(f, F_TEAM))
+                    self.who_field(f, F_TEAM, ids)
                 ),
                 Scope::Org => format!(
                     "your organisation is not a party to {}.",

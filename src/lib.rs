@@ -66,6 +66,7 @@ pub mod limits;
 pub mod policy;
 pub mod prepared;
 pub mod presets;
+mod reads;
 pub mod record;
 pub mod validate;
 #[cfg(target_arch = "wasm32")]

@@ -328,7 +328,8 @@ impl Tenant {
     }
 }
 
-fn decode(tag: u8, val: f64, n_syms: usize) -> Val {
+/// One encoded value, resolved (`n_syms`: the tenant's symbol count).
+pub(crate) fn decode(tag: u8, val: f64, n_syms: usize) -> Val {
     match tag {
         code::NULL => Val::Null,
         code::BOOL => Val::Bool(val != 0.0),

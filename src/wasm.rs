@@ -13,7 +13,7 @@ use crate::error::{Error, Errors};
 use crate::eval::Subject;
 use crate::explain::Ids;
 use crate::json::Json;
-use crate::prepared::Batch;
+use crate::prepared::{Batch, Prepared, Uniform};
 use crate::Engine;
 use serde::Serialize;
 use std::sync::Arc;
@@ -142,6 +142,7 @@ impl RawEngine {
             .map(|t| RawTenant {
                 inner: t,
                 scratch: std::cell::RefCell::new((Subject::empty(), Batch::new(None))),
+                questions: std::cell::RefCell::new(Vec::new()),
             })
             .map_err(|e| js_errors(&e))
     }
@@ -154,21 +155,19 @@ pub struct RawTenant {
     /// The subject `can_codes` fills, and the last user's prepared questions: a UI asks many
     /// questions for one user in a row, and a tenant never changes, so both are reused.
     scratch: std::cell::RefCell<(Subject, Batch)>,
+    /// Questions prepared for `can_prepared`, by the index `prepare` returned; cleared when
+    /// full (a stale index is detected: each question knows what it answers).
+    questions: std::cell::RefCell<Vec<Prepared>>,
 }
+
+/// Most questions kept for `can_prepared` (a few hundred bytes each).
+const QUESTIONS: usize = 4096;
 
 #[derive(Serialize)]
 struct Denied<'a> {
     i: usize,
     code: &'a str,
     message: &'a str,
-}
-
-#[derive(Serialize, Default)]
-struct BulkTemplates {
-    allowed: Vec<usize>,
-    denied: Vec<usize>,
-    reasons: Vec<u32>,
-    templates: Vec<(&'static str, String)>,
 }
 
 #[derive(Serialize)]
@@ -334,6 +333,7 @@ impl RawTenant {
     }
 
     /// Indices of the permitted records; columns as described in [`crate::record::code`].
+    #[allow(clippy::too_many_arguments)]
     pub fn filter_codes(
         &self,
         user: i32,
@@ -356,9 +356,7 @@ impl RawTenant {
     }
 
     /// `[total, count, then per group: total, count, first counted index]` over the records
-    /// the user may view.
-    /// `kinds[i]`: 0 absent/null, 1 finite number (in `amounts[i]`), else the JSON kind name
-    /// index for the error message (2 number not finite, 3 string, 4 boolean, 5 object/array).
+    /// the user may view; the amounts as [`sum`] reads them.
     #[allow(clippy::too_many_arguments)]
     pub fn total_codes(
         &self,
@@ -377,57 +375,22 @@ impl RawTenant {
     ) -> Result<Vec<f64>, JsValue> {
         let cols = Columns::new(&self.inner, ty, parent_ty, type_level, tags, vals);
         let mut run = Run::new(u32::try_from(user).ok());
-        let mut per_group = vec![(Group::default(), 0usize); n_groups as usize];
-        let (mut total, mut count) = (0.0f64, 0u64);
-        for i in 0..ty.len() {
-            if !run.decide(self, &cols, i, view)? {
-                continue;
-            }
-            let amount = match kinds.get(i).copied().unwrap_or(0) {
-                0 => 0.0,
-                1 => amounts.get(i).copied().unwrap_or(0.0),
-                k => {
-                    let found = [
-                        "a number that is not finite",
-                        "a string",
-                        "a boolean",
-                        "an object",
-                    ]
-                    .get(k as usize - 2)
-                    .copied()
-                    .unwrap_or("a value");
-                    return Err(js_error(Error::new(
-                        "invalid_number",
-                        format!("expected a finite number to sum, found {found}"),
-                        format!("/{i}/{}", crate::error::pointer_segment(field)),
-                    )));
-                }
-            };
-            total += amount;
-            count += 1;
-            if let Some((g, first)) = groups.get(i).and_then(|&g| per_group.get_mut(g as usize)) {
-                if g.count == 0 {
-                    *first = i;
-                }
-                g.total += amount;
-                g.count += 1;
-            }
-        }
-        let mut outv = vec![total, count as f64];
-        for (g, first) in per_group {
-            outv.push(g.total);
-            outv.push(g.count as f64);
-            outv.push(first as f64);
-        }
-        Ok(outv)
+        let amounts = Amounts {
+            kinds,
+            amounts,
+            groups,
+            n_groups,
+            field,
+        };
+        sum(ty.len(), |i| run.decide(self, &cols, i, view), &amounts)
     }
 
-    /// Per-record decisions of a bulk action, with each distinct refusal worded once: the
-    /// result is `{allowed: [index], denied: [index], reasons: [template index per denied],
-    /// templates: [[code, message]]}`, where a message holds U+FDD0 for the record's id and
-    /// U+FDD1 for its parent's id, which the caller fills in with its own ids. Refusals of one
-    /// bulk action mostly share their wording (same rule, same owner), so 8,000 refusals cost
-    /// a few hundred sentences, not 8,000.
+    /// Per-record decisions of a bulk action, each distinct refusal worded once: `out[i]` is 0
+    /// when record `i` may go ahead, else 1 + the index of its refusal in the returned JSON
+    /// list `[[code, message]]`. Messages hold U+FDD0 where the record's id goes, U+FDD1 for
+    /// its parent's, and U+FDD2 + slot for a field that names a known user or team (see
+    /// [`Ids::field_marks`]): the caller fills in its own values. Refusals of one bulk action
+    /// share a handful of sentences, so 8,000 refusals cost a few sentences, not 8,000.
     #[allow(clippy::too_many_arguments)]
     pub fn bulk_codes(
         &self,
@@ -439,50 +402,315 @@ impl RawTenant {
         type_level: &[u8],
         tags: &[u8],
         vals: &[f64],
+        out: &mut [u32],
     ) -> Result<String, JsValue> {
         let t = &self.inner;
-        if let Some(to) = to.as_deref() {
-            if t.user_index(to).is_none() {
-                return Err(js_error(Error::new(
-                    "unknown_user",
-                    format!("the new owner `{to}` is not a user of this account"),
-                    "/to",
-                )));
-            }
-        }
+        check_to(t, to.as_deref())?;
         let cols = Columns::new(t, ty, parent_ty, type_level, tags, vals);
         let u = t.user_index(user_id);
         let mut run = Run::new(u);
-        let mut out = BulkTemplates::default();
-        let mut seen: crate::hasher::Map<[u64; 12], u32> = crate::hasher::map_with_capacity(64);
-        for i in 0..ty.len() {
+        let mut words = Wording::new(t, user_id);
+        for (i, o) in out.iter_mut().enumerate().take(ty.len()) {
             // The prepared answer first; the full verdict (the reason) only for refusals.
-            if run.decide(self, &cols, i, action)? {
-                out.allowed.push(i);
-                continue;
-            }
-            let (a, s) = (run.action, &run.subject);
-            let v = t.verdict(u, a, s);
-            if v.allowed() {
-                out.allowed.push(i);
-                continue;
-            }
-            let key = t.wording_key(v, a, s);
-            let next = out.templates.len() as u32;
-            let tpl = *seen.entry(key).or_insert(next);
-            if tpl == next {
-                let ids = Ids {
-                    user: user_id,
-                    record: Some("\u{FDD0}"),
-                    parent: Some("\u{FDD1}"),
-                };
-                let d = t.decision(v, a, s, ids);
-                out.templates.push((d.code, d.message));
-            }
-            out.denied.push(i);
-            out.reasons.push(tpl);
+            *o = if run.decide(self, &cols, i, action)? {
+                0
+            } else {
+                words.refusal(u, run.action, &run.subject)
+            };
         }
-        Ok(json(&out))
+        Ok(words.into_json())
+    }
+
+    /// The fields a caller encodes for (user, action, records of type `ty`) on the uniform
+    /// path, as `reads + 65536 × explains` (bit sets over [`Engine::encoded_fields`]): `reads`
+    /// for answers (`can`, `filter`, `total`), `explains` for refusals (`bulk`). -1 when such
+    /// records take the general path ([`Tenant::prepare_uniform`]).
+    pub fn masks(&self, user: u32, action: u32, ty: u32) -> f64 {
+        match self.inner.prepare_uniform(user, action, ty) {
+            Some(p) => (p.reads() & 0xFFFF) as f64 + ((p.explains() & 0xFFFF) as f64) * 65536.0,
+            None => -1.0,
+        }
+    }
+
+    /// Prepares (user, action, records of type `ty`) for [`can_prepared`]: its index, or -1
+    /// when such records take the general path.
+    ///
+    /// [`can_prepared`]: RawTenant::can_prepared
+    pub fn prepare(&self, user: u32, action: u32, ty: u32) -> i32 {
+        let Some(p) = self.inner.prepare_uniform(user, action, ty) else {
+            return -1;
+        };
+        let Ok(mut qs) = self.questions.try_borrow_mut() else {
+            return -1;
+        };
+        if qs.len() >= QUESTIONS {
+            qs.clear();
+        }
+        qs.push(p);
+        qs.len() as i32 - 1
+    }
+
+    /// One record through a prepared question: 1 allowed, 0 denied, -2 when `question` no
+    /// longer holds (user, action, ty) (prepare it again), -1 when the caller must take the
+    /// general path. `t0..v3`: the values of the question's `reads` fields in slot order.
+    #[allow(clippy::too_many_arguments)]
+    pub fn can_prepared(
+        &self,
+        question: u32,
+        user: u32,
+        action: u32,
+        ty: u32,
+        t0: u8,
+        v0: f64,
+        t1: u8,
+        v1: f64,
+        t2: u8,
+        v2: f64,
+        t3: u8,
+        v3: f64,
+    ) -> i32 {
+        let (Ok(qs), Ok(mut scratch)) =
+            (self.questions.try_borrow(), self.scratch.try_borrow_mut())
+        else {
+            return -1;
+        };
+        let asked = u16::try_from(action)
+            .ok()
+            .zip(u16::try_from(ty).ok())
+            .map(|(a, ty)| (user, a, ty));
+        let Some(p) = qs
+            .get(question as usize)
+            .filter(|p| asked.is_some() && p.asked() == asked)
+        else {
+            return -2;
+        };
+        let s = &mut scratch.0;
+        self.inner
+            .fill_masked(s, p, p.reads(), &[t0, t1, t2, t3], &[v0, v1, v2, v3]);
+        i32::from(self.inner.allows_prepared(p, s))
+    }
+
+    /// [`filter_codes`](RawTenant::filter_codes) for `n` records of one non-child type, each
+    /// given by the values of the `reads` fields of [`masks`](RawTenant::masks).
+    pub fn filter_uniform(
+        &self,
+        user: u32,
+        action: u32,
+        ty: u32,
+        n: u32,
+        tags: &[u8],
+        vals: &[f64],
+    ) -> Result<Vec<u32>, JsValue> {
+        let t = &self.inner;
+        let p = uniform(t, user, action, ty)?;
+        let mut batch = Uniform::new(t, &p, p.reads(), n as usize);
+        let mut out = Vec::new();
+        for i in 0..n {
+            if batch.outcome(tags, vals, i as usize, |p, s| {
+                t.allows_prepared(p, s) as u32
+            }) == 1
+            {
+                out.push(i);
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`total_codes`](RawTenant::total_codes) for `n` records of one non-child type, each
+    /// given by the values of the `reads` fields of [`masks`](RawTenant::masks).
+    #[allow(clippy::too_many_arguments)]
+    pub fn total_uniform(
+        &self,
+        user: u32,
+        view: u32,
+        ty: u32,
+        n: u32,
+        tags: &[u8],
+        vals: &[f64],
+        kinds: &[u8],
+        amounts: &[f64],
+        groups: &[u32],
+        n_groups: u32,
+        field: &str,
+    ) -> Result<Vec<f64>, JsValue> {
+        let t = &self.inner;
+        let p = uniform(t, user, view, ty)?;
+        let mut batch = Uniform::new(t, &p, p.reads(), n as usize);
+        let amounts = Amounts {
+            kinds,
+            amounts,
+            groups,
+            n_groups,
+            field,
+        };
+        let decide =
+            |i| Ok(batch.outcome(tags, vals, i, |p, s| t.allows_prepared(p, s) as u32) == 1);
+        sum(n as usize, decide, &amounts)
+    }
+
+    /// [`bulk_codes`](RawTenant::bulk_codes) for `n` records of one non-child type, each given
+    /// by the values of the `explains` fields of [`masks`](RawTenant::masks).
+    #[allow(clippy::too_many_arguments)]
+    pub fn bulk_uniform(
+        &self,
+        user_id: &str,
+        action: u32,
+        to: Option<String>,
+        ty: u32,
+        n: u32,
+        tags: &[u8],
+        vals: &[f64],
+        out: &mut [u32],
+    ) -> Result<String, JsValue> {
+        let t = &self.inner;
+        check_to(t, to.as_deref())?;
+        let user = t.user_index(user_id).unwrap_or(crate::compile::NONE32);
+        let p = uniform(t, user, action, ty)?;
+        let mut batch = Uniform::new(t, &p, p.explains(), n as usize);
+        let mut words = Wording::new(t, user_id);
+        let a = action as u16;
+        for (i, o) in out.iter_mut().enumerate().take(n as usize) {
+            *o = batch.outcome(tags, vals, i, |p, s| {
+                if t.allows_prepared(p, s) {
+                    0
+                } else {
+                    words.refusal(Some(user), a, s)
+                }
+            });
+        }
+        Ok(words.into_json())
+    }
+}
+
+/// The question for a uniform batch; the caller asked [`RawTenant::masks`] first, so a miss
+/// is a misuse of the binding.
+fn uniform(t: &Tenant, user: u32, action: u32, ty: u32) -> Result<Prepared, JsValue> {
+    t.prepare_uniform(user, action, ty).ok_or_else(|| {
+        js_error(Error::new(
+            "internal",
+            "records of this type take the general path",
+            "",
+        ))
+    })
+}
+
+/// The new owner of a bulk reassignment must be a user of the account.
+fn check_to(t: &Tenant, to: Option<&str>) -> Result<(), JsValue> {
+    match to {
+        Some(to) if t.user_index(to).is_none() => Err(js_error(Error::new(
+            "unknown_user",
+            format!("the new owner `{to}` is not a user of this account"),
+            "/to",
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The amounts of a `total`, one per record: `kinds[i]` is 0 for absent/null, 1 for a finite
+/// number (in `amounts[i]`), else the JSON kind for the error message (2 a number that is not
+/// finite, 3 a string, 4 a boolean, 5 an object or array); `groups[i]` the record's group.
+struct Amounts<'a> {
+    kinds: &'a [u8],
+    amounts: &'a [f64],
+    groups: &'a [u32],
+    n_groups: u32,
+    field: &'a str,
+}
+
+/// `[total, count, then per group: total, count, first counted index]` over the `n` records
+/// `visible` admits.
+fn sum(
+    n: usize,
+    mut visible: impl FnMut(usize) -> Result<bool, JsValue>,
+    a: &Amounts<'_>,
+) -> Result<Vec<f64>, JsValue> {
+    let mut per_group = vec![(Group::default(), 0usize); a.n_groups as usize];
+    let (mut total, mut count) = (0.0f64, 0u64);
+    for i in 0..n {
+        if !visible(i)? {
+            continue;
+        }
+        let amount = match a.kinds.get(i).copied().unwrap_or(0) {
+            0 => 0.0,
+            1 => a.amounts.get(i).copied().unwrap_or(0.0),
+            k => {
+                let found = [
+                    "a number that is not finite",
+                    "a string",
+                    "a boolean",
+                    "an object",
+                ]
+                .get(k as usize - 2)
+                .copied()
+                .unwrap_or("a value");
+                return Err(js_error(Error::new(
+                    "invalid_number",
+                    format!("expected a finite number to sum, found {found}"),
+                    format!("/{i}/{}", crate::error::pointer_segment(a.field)),
+                )));
+            }
+        };
+        total += amount;
+        count += 1;
+        if let Some((g, first)) = a.groups.get(i).and_then(|&g| per_group.get_mut(g as usize)) {
+            if g.count == 0 {
+                *first = i;
+            }
+            g.total += amount;
+            g.count += 1;
+        }
+    }
+    let mut out = vec![total, count as f64];
+    for (g, first) in per_group {
+        out.push(g.total);
+        out.push(g.count as f64);
+        out.push(first as f64);
+    }
+    Ok(out)
+}
+
+/// The refusals of one bulk call, each distinct sentence worded once.
+struct Wording<'a> {
+    t: &'a Tenant,
+    user_id: &'a str,
+    seen: crate::hasher::Map<[u64; 12], u32>,
+    templates: Vec<(&'static str, String)>,
+}
+
+impl<'a> Wording<'a> {
+    fn new(t: &'a Tenant, user_id: &'a str) -> Self {
+        Wording {
+            t,
+            user_id,
+            seen: crate::hasher::map_with_capacity(64),
+            templates: Vec::new(),
+        }
+    }
+
+    /// 0 when the full verdict allows, else 1 + the index of the refusal's sentence.
+    fn refusal(&mut self, user: Option<u32>, a: u16, s: &Subject) -> u32 {
+        let t = self.t;
+        let v = t.verdict(user, a, s);
+        if v.allowed() {
+            return 0;
+        }
+        let next = self.templates.len() as u32;
+        let tpl = *self.seen.entry(t.wording_key(v, a, s)).or_insert(next);
+        if tpl == next {
+            let ids = Ids {
+                user: self.user_id,
+                record: Some("\u{FDD0}"),
+                parent: Some("\u{FDD1}"),
+                field_marks: true,
+            };
+            let d = t.decision(v, a, s, ids);
+            self.templates.push((d.code, d.message));
+        }
+        tpl + 1
+    }
+
+    fn into_json(self) -> String {
+        json(&self.templates)
     }
 }
 

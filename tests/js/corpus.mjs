@@ -106,7 +106,124 @@ export function runCorpus(accord, files) {
       else passed++;
     }
   }
+  for (const [fname, file] of files) {
+    const r = crossPaths(accord, fname, file);
+    passed += r.passed;
+    failures.push(...r.failures);
+    transcript.push(...r.transcript);
+  }
   return { passed, failed: failures.length, failures, transcript, digest: digest(transcript.join("\n")) };
+}
+
+// mulberry32: the same draws in every runtime.
+function rng(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function outcome(fn) {
+  try {
+    return { ok: fn() };
+  } catch (e) {
+    return { err: e.code ?? String(e) };
+  }
+}
+
+/**
+ * One engine, several paths: the batch calls (which take columnar fast paths when records
+ * allow) must say exactly what asking `check` record by record says (the exact JSON path):
+ * the same records, codes and messages, the same sums. Over each file's records, and over
+ * copies whose fields are perturbed (other users, unknown names, null, numbers, absent).
+ */
+function crossPaths(accord, fname, file) {
+  const { Engine, presets } = accord;
+  const failures = [];
+  const transcript = [];
+  let passed = 0;
+  let engine;
+  let tenant;
+  try {
+    engine = new Engine(file.preset ? presets[file.preset]() : file.policy);
+    tenant = engine.tenant(file.directory);
+  } catch {
+    return { passed, failures, transcript };
+  }
+  const users = file.directory.users.map((u) => u.id).concat(["nobody"]);
+  const actions = [...new Set(file.cases.filter((c) => typeof c.action === "string").map((c) => c.action).concat(["view"]))];
+  const rand = rng(fname.length * 7919 + 17);
+  const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+  const perturb = (rec) => {
+    const r = { ...rec };
+    for (const k of ["ownerId", "creatorId", "assigneeId", "teamId"]) {
+      if (!(k in r) && rand() < 0.7) continue;
+      const d = rand();
+      if (d < 0.5) r[k] = pick(users);
+      else if (d < 0.6) r[k] = "stranger";
+      else if (d < 0.7) r[k] = null;
+      else if (d < 0.8) r[k] = 7;
+      else if (d < 0.9) delete r[k];
+    }
+    if (rand() < 0.3) r.amount = Math.floor(rand() * 1000);
+    return r;
+  };
+  const lists = [];
+  for (const [name, recs] of Object.entries(file.records ?? {})) {
+    lists.push([name, recs]);
+    lists.push([`${name}~`, recs.map(perturb)]);
+  }
+  for (const [name, recs] of lists) {
+    for (const u of users) {
+      for (const a of actions) {
+        const where = `${name} ${u} ${a}`;
+        const fail = (why) => failures.push({ file: fname, case: `(paths) ${where}`, why });
+        const each = recs.map((r) => outcome(() => tenant.check(u, a, r)));
+        const cans = recs.map((r) => outcome(() => tenant.can(u, a, r)));
+        const bad = each.find((d) => d.err !== undefined);
+        for (let i = 0; i < recs.length; i++) {
+          if ((cans[i].err ?? cans[i].ok) !== (each[i].err ?? each[i].ok.allowed)) fail(`record ${i}: can ${JSON.stringify(cans[i])} but check ${JSON.stringify(each[i])}`);
+        }
+        const f = outcome(() => tenant.filter(u, a, recs));
+        const fWant = bad ? { err: bad.err } : { ok: recs.filter((_, i) => each[i].ok.allowed) };
+        if (f.err !== fWant.err || (f.ok && (f.ok.length !== fWant.ok.length || f.ok.some((r, i) => r !== fWant.ok[i])))) fail(`filter ${JSON.stringify(f.err ?? f.ok.length)} but check says ${JSON.stringify(fWant.err ?? fWant.ok.length)}`);
+        const b = outcome(() => tenant.bulk(u, a, recs));
+        if (bad) {
+          if (b.err !== bad.err) fail(`bulk ${JSON.stringify(b)} but check says ${bad.err}`);
+        } else if (b.ok) {
+          const allowed = recs.filter((_, i) => each[i].ok.allowed).map((r) => r.id);
+          const denied = recs.flatMap((r, i) => (each[i].ok.allowed ? [] : [{ id: r.id, code: each[i].ok.code, message: each[i].ok.message }]));
+          if (JSON.stringify(b.ok) !== JSON.stringify({ allowed, denied })) fail(`bulk ${JSON.stringify(b.ok)} but check says ${JSON.stringify({ allowed, denied })}`);
+        } else fail(`bulk failed with ${b.err}`);
+        transcript.push(`(paths) ${fname} ${where} ${JSON.stringify(f.err ?? f.ok.length)} ${JSON.stringify(b)}`);
+        passed++;
+      }
+      const t = outcome(() => tenant.total(u, recs, "amount"));
+      const views = recs.map((r) => outcome(() => tenant.check(u, "view", r)));
+      let want;
+      const vbad = views.find((d) => d.err !== undefined);
+      if (vbad) want = { err: vbad.err };
+      else {
+        let total = 0;
+        let count = 0;
+        for (let i = 0; i < recs.length && want === undefined; i++) {
+          if (!views[i].ok.allowed) continue;
+          const x = recs[i].amount;
+          if (x === undefined || x === null) count++;
+          else if (typeof x === "number" && Number.isFinite(x)) {
+            total += x;
+            count++;
+          } else want = { err: "invalid_number" };
+        }
+        want ??= { ok: { total, count } };
+      }
+      if (JSON.stringify(t) !== JSON.stringify(want)) failures.push({ file: fname, case: `(paths) ${name} ${u} total`, why: `total ${JSON.stringify(t)} but check says ${JSON.stringify(want)}` });
+      transcript.push(`(paths) ${fname} ${name} ${u} total ${JSON.stringify(t)}`);
+    }
+  }
+  return { passed, failures, transcript };
 }
 
 /** FNV-1a over the transcript: equal digests mean identical answers, codes and messages. */
