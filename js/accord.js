@@ -10,6 +10,7 @@ export { presets } from "./presets.js";
 let ready = false;
 const MAX_FAST_STRING = 341; // longer strings take the exact path (1,024 UTF-8 bytes ≥ 341 × 3)
 const QUESTION_USERS = 4096; // users whose question fields are kept (then forgotten at once)
+const KEEP_COLUMN = 1 << 20; // longest batch column kept for the next call
 const MEMO_BYTES = 8 << 20; // answers kept by field value, all questions together (see #remember)
 const MARKS = /([\uFDD0-\uFDE1])/; // ids and field values in bulk refusals (see wasm.rs)
 
@@ -153,6 +154,26 @@ function splitTable(text, ends, base) {
   return map;
 }
 
+// Typed-array columns reused from one batch call to the next (the wasm module copies them
+// in, so nothing keeps them); views of the requested length. Batches of over a million
+// records get arrays of their own, which are not kept.
+class Columns {
+  #bytes = [new Uint8Array(0), new Uint8Array(0)];
+  #numbers = [new Float64Array(0), new Float64Array(0)];
+
+  bytes(k, n) {
+    if (n > KEEP_COLUMN) return new Uint8Array(n);
+    if (this.#bytes[k].length < n) this.#bytes[k] = new Uint8Array(Math.max(n, 2 * this.#bytes[k].length));
+    return this.#bytes[k].subarray(0, n);
+  }
+
+  numbers(k, n) {
+    if (n > KEEP_COLUMN) return new Float64Array(n);
+    if (this.#numbers[k].length < n) this.#numbers[k] = new Float64Array(Math.max(n, 2 * this.#numbers[k].length));
+    return this.#numbers[k].subarray(0, n);
+  }
+}
+
 /** A compiled policy. `new Engine(policy)` validates and compiles it once. */
 export class Engine {
   #raw;
@@ -212,6 +233,8 @@ export class Tenant {
   // Per user index, per (action, type): the fields a question reads (see #question).
   #questions = [];
   #questionUsers = 0;
+  #cols = new Columns();
+  #encoding = false;
   #memoBytes = 0;
   #nTypes;
 
@@ -260,10 +283,12 @@ export class Tenant {
     return q;
   }
 
-  // Encodes `list`'s fields of every record into columns when all are records of one non-child
-  // type with an id (the uniform path); null otherwise. `pick` chooses the question's reads or
-  // explains. One pass, no object per record.
-  #uniform(u, a, records, pick) {
+  // Encodes the question's fields of every record into columns when all are records of one
+  // non-child type with an id (the uniform path); null otherwise. `pick` chooses the
+  // question's reads (0) or explains (1); `amount`, when given, is the field `total` sums,
+  // read in the same pass (its kind and value, as `sum` in wasm.rs reads them). One pass over
+  // the records, no object per record, columns reused from call to call.
+  #uniform(u, a, records, pick, amount) {
     const n = records.length;
     const s = this.#s;
     if (u < 0 || n === 0 || s.readsOrgs) return null;
@@ -277,18 +302,55 @@ export class Tenant {
     const list = pick === 1 ? q.explains : q.reads;
     const w = list.length;
     const names = list.map((k) => s.fields[k]);
-    const tags = new Uint8Array(n * w);
-    const vals = new Float64Array(n * w);
+    // A getter on a record may call back into this tenant: such a call gets columns of its own.
+    const cols = this.#encoding ? new Columns() : this.#cols;
+    const tags = cols.bytes(0, n * w);
+    const vals = cols.numbers(0, n * w);
+    const sums = amount !== undefined;
+    const kinds = cols.bytes(1, sums ? n : 0);
+    const amounts = cols.numbers(1, sums ? n : 0);
+    const outer = this.#encoding;
+    this.#encoding = true;
+    try {
+      return this.#encodeUniform(records, ty, tname, names, tags, vals, sums ? amount : undefined, kinds, amounts);
+    } finally {
+      this.#encoding = outer;
+    }
+  }
+
+  #encodeUniform(records, ty, tname, names, tags, vals, amount, kinds, amounts) {
+    const n = records.length;
+    const w = names.length;
+    const name0 = names[0];
+    const sums = amount !== undefined;
     const syms = this.#syms;
     for (let i = 0; i < n; i++) {
       const rec = records[i];
-      if (rec === null || typeof rec !== "object") return null;
-      if (rec.type !== tname) return null;
+      if (rec === null || typeof rec !== "object" || rec.type !== tname) return null;
       const id = rec.id;
       if (typeof id !== "string" && typeof id !== "number") return null;
-      for (let j = 0, at = i * w; j < w; j++, at++) if (!put(rec[names[j]], syms, tags, vals, at)) return null;
+      if (w === 1) {
+        // The common case (an owner, a team): the string path inline.
+        const v = rec[name0];
+        if (typeof v === "string" && v.length <= MAX_FAST_STRING) {
+          const sym = syms.get(v);
+          tags[i] = 4;
+          vals[i] = sym === undefined ? -1 : sym;
+        } else if (!put(v, syms, tags, vals, i)) return null;
+      } else {
+        for (let j = 0, at = i * w; j < w; j++, at++) if (!put(rec[names[j]], syms, tags, vals, at)) return null;
+      }
+      if (sums) {
+        const x = rec[amount];
+        if (typeof x === "number") {
+          if (Number.isFinite(x)) {
+            kinds[i] = 1;
+            amounts[i] = x;
+          } else kinds[i] = 2;
+        } else kinds[i] = x === undefined || x === null ? 0 : typeof x === "string" ? 3 : typeof x === "boolean" ? 4 : 5;
+      }
     }
-    return { ty, tags, vals };
+    return { ty, tags, vals, kinds, amounts };
   }
 
   #user(userId) {
@@ -534,26 +596,30 @@ export class Tenant {
       if (groupBy !== undefined) str(groupBy, "groupBy");
       const view = this.#s.actionIx.get("view");
       const u = this.#user(userId);
-      const one = view === undefined ? null : this.#uniform(u, view, records, 0);
+      const one = view === undefined ? null : this.#uniform(u, view, records, 0, field);
       const c = view === undefined || one !== null ? null : this.#encodeMany(records);
       if (one === null && c === null) return JSON.parse(this.#raw.total_json(userId, jsonText(records, "the records"), field, groupBy));
       const n = records.length;
-      const kinds = new Uint8Array(n);
-      const amounts = new Float64Array(n);
+      let kinds = one === null ? null : one.kinds;
+      let amounts = one === null ? null : one.amounts;
+      if (one === null) {
+        kinds = new Uint8Array(n);
+        amounts = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const v = records[i][field];
+          if (typeof v === "number") {
+            if (Number.isFinite(v)) {
+              kinds[i] = 1;
+              amounts[i] = v;
+            } else kinds[i] = 2;
+          } else kinds[i] = v === undefined || v === null ? 0 : typeof v === "string" ? 3 : typeof v === "boolean" ? 4 : 5;
+        }
+      }
       const groups = new Uint32Array(groupBy === undefined ? 0 : n);
       const keys = new Map();
-      for (let i = 0; i < n; i++) {
-        const r = records[i];
-        const v = r[field];
-        if (typeof v === "number") {
-          if (Number.isFinite(v)) {
-            kinds[i] = 1;
-            amounts[i] = v;
-          } else kinds[i] = 2;
-        } else if (v === undefined || v === null) kinds[i] = 0;
-        else kinds[i] = typeof v === "string" ? 3 : typeof v === "boolean" ? 4 : 5;
-        if (groupBy !== undefined) {
-          const key = String(r[groupBy]);
+      if (groupBy !== undefined) {
+        for (let i = 0; i < n; i++) {
+          const key = String(records[i][groupBy]);
           let g = keys.get(key);
           if (g === undefined) keys.set(key, (g = keys.size));
           groups[i] = g;
