@@ -20,7 +20,7 @@ function put(v, syms, tags, vals, at) {
   switch (typeof v) {
     case "string": {
       if (v.length > MAX_FAST_STRING) return false;
-      const sym = syms.get(v);
+      const sym = syms[v];
       tags[at] = 4;
       vals[at] = sym === undefined ? -1 : sym;
       return true;
@@ -144,14 +144,17 @@ function array(v, what) {
   return v;
 }
 
-function splitTable(text, ends, base) {
-  const map = new Map();
+// Adds the strings of `text` (cut at `ends`) to `table` as symbols base, base + 1, ...;
+// a string already there keeps its symbol. The table is a null-prototype object: lookups of
+// strings are faster than a Map's, and no key (`__proto__`, `constructor`) is special.
+function addSymbols(table, text, ends, base) {
   let start = 0;
   for (let i = 0; i < ends.length; i++) {
-    map.set(text.slice(start, ends[i]), base + i);
+    const k = text.slice(start, ends[i]);
+    if (table[k] === undefined) table[k] = base + i;
     start = ends[i];
   }
-  return map;
+  return ends.length;
 }
 
 // Typed-array columns reused from one batch call to the next (the wasm module copies them
@@ -215,6 +218,7 @@ export class Tenant {
   #raw;
   #s;
   #syms;
+  #nSyms;
   #nUsers;
   #nf;
   #scratchTags;
@@ -242,11 +246,10 @@ export class Tenant {
     if (!(raw && typeof raw.can_codes === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
     this.#raw = raw;
     this.#s = schema;
-    const users = splitTable(raw.user_text(), raw.user_ends(), 0);
-    this.#nUsers = users.size;
-    const others = splitTable(raw.sym_text(), raw.sym_ends(), this.#nUsers);
-    for (const [k, v] of others) if (!users.has(k)) users.set(k, v);
-    this.#syms = users;
+    const syms = Object.create(null);
+    this.#nUsers = addSymbols(syms, raw.user_text(), raw.user_ends(), 0);
+    this.#nSyms = this.#nUsers + addSymbols(syms, raw.sym_text(), raw.sym_ends(), this.#nUsers);
+    this.#syms = syms;
     this.#nf = schema.fields.length;
     // Fields no answer of this tenant depends on (e.g. `id` without grants) are not looked up.
     const unread = raw.unread_fields();
@@ -333,7 +336,7 @@ export class Tenant {
         // The common case (an owner, a team): the string path inline.
         const v = rec[name0];
         if (typeof v === "string" && v.length <= MAX_FAST_STRING) {
-          const sym = syms.get(v);
+          const sym = syms[v];
           tags[i] = 4;
           vals[i] = sym === undefined ? -1 : sym;
         } else if (!put(v, syms, tags, vals, i)) return null;
@@ -356,7 +359,7 @@ export class Tenant {
   #user(userId) {
     // UIs ask many questions for one user in a row: remember the last one.
     if (userId === this.#lastUser) return this.#lastIx;
-    const u = this.#syms.get(userId);
+    const u = this.#syms[userId];
     this.#lastUser = userId;
     this.#lastIx = u !== undefined && u < this.#nUsers ? u : -1;
     return this.#lastIx;
@@ -541,7 +544,7 @@ export class Tenant {
   #remember(q, key, r) {
     if (q.memo === null) {
       if (++q.asks < 4) return;
-      const size = this.#syms.size + 3;
+      const size = this.#nSyms + 3;
       if (this.#memoBytes + size > MEMO_BYTES) {
         this.#questions = [];
         this.#questionUsers = 0;
