@@ -131,6 +131,27 @@ export async function run(env, loaders, options = {}) {
       fp: (r) => fnv(r.join("")),
     },
     {
+      // The same triples asked of a tenant built just before (not timed): what a page pays on
+      // its first questions, before any library-side memo of earlier answers can help.
+      key: "check1",
+      label: "single check, first asks (fresh tenant per pass)",
+      perOp: true,
+      fresh: true,
+      input(lib) {
+        const n = lib.sampled ? opt.cedarSample.check : sc.checks.users.length;
+        return { n, us: sc.checks.users.slice(0, n), as: sc.checks.actions.slice(0, n), ls: sc.checks.leads.slice(0, n) };
+      },
+      exec(lib, t, i) {
+        const out = new Uint8Array(i.n);
+        lib.checks(t, i.us, i.as, i.ls, out);
+        return out;
+      },
+      full: sc.checks.users.length,
+      size: (i) => i.n,
+      print: (r) => `${r.reduce((s, x) => s + x, 0)} allowed of ${r.length}`,
+      fp: (r) => fnv(r.join("")),
+    },
+    {
       key: "filter",
       label: `filter 100k leads, depth-3 manager (${sc.manager})`,
       input: (lib) => sample(lib, sc.leads, opt.cedarSample.filter),
@@ -230,9 +251,21 @@ export async function run(env, loaders, options = {}) {
         const k = passes[f.key][lib.key];
         env.gc();
         let res;
-        const a = env.now();
-        for (let pass = 0; pass < k; pass++) res = f.exec(lib, lib.small, input);
-        const ms = (env.now() - a) / k;
+        let ms;
+        if (f.fresh) {
+          ms = 0;
+          for (let pass = 0; pass < k; pass++) {
+            const t = lib.tenant(sc.directory);
+            const a = env.now();
+            res = f.exec(lib, t, input);
+            ms += env.now() - a;
+          }
+          ms /= k;
+        } else {
+          const a = env.now();
+          for (let pass = 0; pass < k; pass++) res = f.exec(lib, lib.small, input);
+          ms = (env.now() - a) / k;
+        }
         if (!f.construct && f.fp(res) !== expected[f.key][lib.key]) fail(`${lib.name} ${f.key}: run ${r} differs from its verified result`);
         if (r >= opt.warmup) times[f.key][lib.key].push((ms * f.full) / f.size(input));
         else passes[f.key][lib.key] = Math.min(opt.maxPasses, Math.max(1, Math.ceil(opt.minMs / Math.max(ms, 0.001))));
@@ -311,7 +344,8 @@ export async function run(env, loaders, options = {}) {
     p("");
     p("### issue-6 targets (ratios of medians from this run)");
     const tgt = (label, value, pass) => p(`- ${pass ? "MET " : "MISS"} ${label}: ${value}`);
-    const c = figures[0];
+    const fig = (key) => figures.find((f) => f.key === key);
+    const c = fig("check");
     const low = (f, key) => Math.min(...times[f.key][key]);
     // "x÷y" of medians, with the same ratio of the fastest runs beside it (less sensitive to
     // preemption on a loaded machine); MET/MISS is judged on the medians.
@@ -319,17 +353,17 @@ export async function run(env, loaders, options = {}) {
     const a = med(c, "accord");
     if (has("hand")) tgt("single check ≤ 2× hand-written", both(c, "accord", "hand"), a <= 2 * med(c, "hand"));
     if (has("casl")) tgt("single check ≥ 4× faster than CASL", both(c, "casl", "accord"), med(c, "casl") >= 4 * a);
-    for (const f of figures.slice(1, 4)) {
+    for (const f of ["filter", "bulk", "total"].map(fig)) {
       const x = med(f, "accord");
       if (has("hand")) tgt(`${f.key} ≤ 1.5× hand-written`, both(f, "accord", "hand"), x <= 1.5 * med(f, "hand"));
       const need = f.key === "total" ? 100 : 10;
       if (has("casl")) tgt(`${f.key} ≥ ${need}× faster than CASL`, both(f, "casl", "accord"), med(f, "casl") >= need * x);
       if (has("cedar")) tgt(`${f.key} ≥ 1000× faster than cedar-wasm`, both(f, "cedar", "accord"), med(f, "cedar") >= 1000 * x);
     }
-    const tb = med(figures[5], "accord");
+    const tb = med(fig("tenant100k"), "accord");
     tgt(
       "100,000-user tenant ≤ 250 ms" + (env.platform === "node" ? "" : " (target is for Node)"),
-      `${fmtTime(tb)} (fastest run ${fmtTime(low(figures[5], "accord"))})`,
+      `${fmtTime(tb)} (fastest run ${fmtTime(low(fig("tenant100k"), "accord"))})`,
       tb <= 250,
     );
     const m = memory.accord;
