@@ -277,10 +277,14 @@ export class Tenant {
     const k = a * this.#nTypes + ty;
     let q = row[k];
     if (q === undefined) {
-      const m = this.#raw.masks(u, a, ty);
-      const fields = this.#s.fields;
-      const reads = m < 0 ? null : slots(m % 65536);
-      q = m < 0 ? null : { reads, readNames: reads.map((i) => fields[i]), explains: slots(Math.floor(m / 65536)), h: -1, memo: null, asks: 0 };
+      // -1, or the engine's index of the question + 4096 × (reads + 65536 × explains).
+      const p = this.#raw.prepare(u, a, ty);
+      if (p < 0) q = null;
+      else {
+        const m = Math.floor(p / 4096);
+        const reads = slots(m % 65536);
+        q = { reads, readNames: reads.map((i) => this.#s.fields[i]), explains: slots(Math.floor(m / 65536)), h: p % 4096, memo: null, asks: 0 };
+      }
       row[k] = q;
     }
     return q;
@@ -525,7 +529,7 @@ export class Tenant {
       }
     }
     for (let tries = 0; tries < 2; tries++) {
-      if (q.h < 0) q.h = this.#raw.prepare(u, a, ty);
+      if (q.h < 0) q.h = this.#raw.prepare(u, a, ty) % 4096;
       if (q.h < 0) return -1;
       const r = this.#raw.can_prepared(q.h, u, a, ty, t[0], v[0], t[1], v[1], t[2], v[2], t[3], v[3]);
       if (r === -2) {

@@ -160,7 +160,8 @@ pub struct RawTenant {
     questions: std::cell::RefCell<Vec<Prepared>>,
 }
 
-/// Most questions kept for `can_prepared` (a few hundred bytes each).
+/// Most questions kept for `can_prepared` (a few hundred bytes each); also the factor that
+/// packs an index beside the field masks in [`RawTenant::prepare`]'s answer.
 const QUESTIONS: usize = 4096;
 
 #[derive(Serialize)]
@@ -421,33 +422,26 @@ impl RawTenant {
         Ok(words.into_json())
     }
 
-    /// The fields a caller encodes for (user, action, records of type `ty`) on the uniform
-    /// path, as `reads + 65536 × explains` (bit sets over [`Engine::encoded_fields`]): `reads`
-    /// for answers (`can`, `filter`, `total`), `explains` for refusals (`bulk`). -1 when such
-    /// records take the general path ([`Tenant::prepare_uniform`]).
-    pub fn masks(&self, user: u32, action: u32, ty: u32) -> f64 {
-        match self.inner.prepare_uniform(user, action, ty) {
-            Some(p) => (p.reads() & 0xFFFF) as f64 + ((p.explains() & 0xFFFF) as f64) * 65536.0,
-            None => -1.0,
-        }
-    }
-
-    /// Prepares (user, action, records of type `ty`) for [`can_prepared`]: its index, or -1
-    /// when such records take the general path.
+    /// Prepares (user, action, records of type `ty`) for the uniform path: -1 when such
+    /// records take the general path ([`Tenant::prepare_uniform`]), else `index + 4096 ×
+    /// (reads + 65536 × explains)`: the question's index for [`can_prepared`] and the fields a
+    /// caller encodes (bit sets over [`Engine::encoded_fields`]): `reads` for answers (`can`,
+    /// `filter`, `total`), `explains` for refusals (`bulk`). Exact in a double (44 bits).
     ///
     /// [`can_prepared`]: RawTenant::can_prepared
-    pub fn prepare(&self, user: u32, action: u32, ty: u32) -> i32 {
+    pub fn prepare(&self, user: u32, action: u32, ty: u32) -> f64 {
         let Some(p) = self.inner.prepare_uniform(user, action, ty) else {
-            return -1;
+            return -1.0;
         };
         let Ok(mut qs) = self.questions.try_borrow_mut() else {
-            return -1;
+            return -1.0;
         };
         if qs.len() >= QUESTIONS {
             qs.clear();
         }
+        let masks = (p.reads() & 0xFFFF) as f64 + ((p.explains() & 0xFFFF) as f64) * 65536.0;
         qs.push(p);
-        qs.len() as i32 - 1
+        (qs.len() - 1) as f64 + masks * QUESTIONS as f64
     }
 
     /// One record through a prepared question: 1 allowed, 0 denied, -2 when `question` no
@@ -491,7 +485,7 @@ impl RawTenant {
     }
 
     /// [`filter_codes`](RawTenant::filter_codes) for `n` records of one non-child type, each
-    /// given by the values of the `reads` fields of [`masks`](RawTenant::masks).
+    /// given by the values of the `reads` fields of [`prepare`](RawTenant::prepare).
     pub fn filter_uniform(
         &self,
         user: u32,
@@ -517,7 +511,7 @@ impl RawTenant {
     }
 
     /// [`total_codes`](RawTenant::total_codes) for `n` records of one non-child type, each
-    /// given by the values of the `reads` fields of [`masks`](RawTenant::masks).
+    /// given by the values of the `reads` fields of [`prepare`](RawTenant::prepare).
     #[allow(clippy::too_many_arguments)]
     pub fn total_uniform(
         &self,
@@ -549,7 +543,7 @@ impl RawTenant {
     }
 
     /// [`bulk_codes`](RawTenant::bulk_codes) for `n` records of one non-child type, each given
-    /// by the values of the `explains` fields of [`masks`](RawTenant::masks).
+    /// by the values of the `explains` fields of [`prepare`](RawTenant::prepare).
     #[allow(clippy::too_many_arguments)]
     pub fn bulk_uniform(
         &self,
@@ -582,7 +576,7 @@ impl RawTenant {
     }
 }
 
-/// The question for a uniform batch; the caller asked [`RawTenant::masks`] first, so a miss
+/// The question for a uniform batch; the caller asked [`RawTenant::prepare`] first, so a miss
 /// is a misuse of the binding.
 fn uniform(t: &Tenant, user: u32, action: u32, ty: u32) -> Result<Prepared, JsValue> {
     t.prepare_uniform(user, action, ty).ok_or_else(|| {
