@@ -55,6 +55,15 @@ export function runHostile(accord) {
   probe("getter that throws in the policy", () => new Engine({ plans: ["p"], get types() { throw new Error("boom"); } }), "invalid_input");
   const trap = new Proxy({}, { get() { throw new Error("trap"); }, ownKeys() { throw new Error("trap"); } });
   probe("Proxy that throws", () => acme.check("r1", "view", trap), "invalid_input");
+  // A getter that calls back into the tenant while a batch is being encoded: the inner call
+  // must not disturb the outer one's columns (both answers stay exact).
+  const others = Array.from({ length: 50 }, (_, i) => ({ type: "lead", id: `O${i}`, ownerId: i % 2 ? "r2" : "sm" }));
+  let inner = null;
+  const reentrant = { type: "lead", id: "R1", get ownerId() { inner = acme.filter("r2", "view", others).length; return "r2"; } };
+  const batch = Array.from({ length: 40 }, (_, i) => (i === 20 ? reentrant : { type: "lead", id: `B${i}`, ownerId: i % 3 ? "r2" : "sm" }));
+  const mine = batch.filter((r, i) => i === 20 || i % 3 !== 0);
+  probe("getter that calls back into the tenant (filter)", () => acme.filter("r2", "view", batch).map((r) => r.id).join(","), (v) => inner === 25 && v === mine.map((r) => r.id).join(","));
+  probe("getter that calls back into the tenant (total)", () => acme.total("r2", batch.concat([{ ...reentrant, amount: 5 }]), "amount"), (v) => inner === 25 && v.total === 5 && v.count === mine.length + 1);
   const liar = new Proxy({ ...lead }, { get(t, k) { return k === "ownerId" ? "r1" : Reflect.get(t, k); } });
   probe("Proxy that answers", () => acme.can("r1", "update", liar), (v) => v === true);
   const cyclic = { type: "lead", id: "L1", ownerId: "r1" };
