@@ -7,7 +7,9 @@
 //!    (issue 3 requires ≤ 1.5);
 //! 3. the core alone on issue 6's 100k scenario (bench/scenario.mjs ported draw for draw: same
 //!    PRNG, same tree, same leads, same picks), through the public `Json` API and through the
-//!    compact codes path the wasm binding runs per record, beside plain Rust with a `HashSet`
+//!    uniform path the wasm binding runs (a prepared question per (user, action, type), records
+//!    given only by the fields it reads, decided once per distinct value of a deciding field,
+//!    refusals worded once with marks), beside plain Rust with a `HashSet`
 //!    (the native analogue of bench/'s hand-written JS). The difference from the Node figures is
 //!    the JS↔wasm boundary, the JS-side encoding and wasm-vs-native code.
 //!
@@ -17,7 +19,8 @@
 //! `BENCH_QUICK=1` runs fewer repetitions.
 
 use accord::eval::Subject;
-use accord::prepared::Batch;
+use accord::explain::Refusals;
+use accord::prepared::{Prepared, Uniform};
 use accord::{Engine, Json, Tenant};
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
@@ -485,30 +488,31 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
     let fields = engine.encoded_fields();
     let nf = fields.len();
     let lead_ty = u32::from(tenant.type_index("lead", "").expect("lead type"));
+    let code = |v: Option<&Json>| -> (u8, f64) {
+        match v {
+            None => (0, 0.0),
+            Some(Json::Null) => (1, 0.0),
+            Some(Json::Bool(b)) => (2, f64::from(u8::from(*b))),
+            Some(Json::Num(x)) => (3, *x),
+            Some(Json::Str(s)) => {
+                let sym = tenant.sym(s);
+                (
+                    4,
+                    if sym == u32::MAX {
+                        -1.0
+                    } else {
+                        f64::from(sym)
+                    },
+                )
+            }
+            Some(_) => (0, 0.0),
+        }
+    };
     let mut tags = vec![0u8; leads.len() * nf];
     let mut vals = vec![0f64; leads.len() * nf];
     for (i, l) in leads.iter().enumerate() {
         for (k, (_, name)) in fields.iter().enumerate() {
-            let (tag, val) = match l.get(name) {
-                None => (0, 0.0),
-                Some(Json::Null) => (1, 0.0),
-                Some(Json::Bool(b)) => (2, f64::from(u8::from(*b))),
-                Some(Json::Num(x)) => (3, *x),
-                Some(Json::Str(s)) => {
-                    let sym = tenant.sym(s);
-                    (
-                        4,
-                        if sym == u32::MAX {
-                            -1.0
-                        } else {
-                            f64::from(sym)
-                        },
-                    )
-                }
-                Some(_) => (0, 0.0),
-            };
-            tags[i * nf + k] = tag;
-            vals[i * nf + k] = val;
+            (tags[i * nf + k], vals[i * nf + k]) = code(l.get(name));
         }
     }
     let subject = |i: usize| {
@@ -523,32 +527,47 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
             )
             .expect("codes")
     };
-    // A batch as the binding's `filter_codes`/`total_codes` run it: one subject filled in
-    // place per record, questions prepared once per (action, shape) in a `Batch`.
-    let batch_codes =
-        |user: Option<u32>, action: u16, n: usize, mut each: Box<dyn FnMut(usize) + '_>| {
-            let mut batch = Batch::new(user);
-            let mut s = Subject::empty();
-            for i in 0..n {
-                tenant
-                    .fill_from_codes(
-                        &mut s,
-                        lead_ty,
-                        -1,
-                        false,
-                        &tags[i * nf..(i + 1) * nf],
-                        &vals[i * nf..(i + 1) * nf],
-                    )
-                    .expect("codes");
-                if tenant.allows_in(&mut batch, action, &s) {
-                    each(i);
+    // The columns of the binding's uniform path: per record only the fields in `mask` (a
+    // prepared question's `reads` or `explains`), in slot order, as JS encodes them.
+    let columns = |mask: u64, n: usize| -> (Vec<u8>, Vec<f64>) {
+        let (mut t, mut v) = (Vec::new(), Vec::new());
+        for l in &leads[..n] {
+            for (slot, name) in &fields {
+                if mask & (1u64 << slot) != 0 {
+                    let (a, b) = code(l.get(name));
+                    t.push(a);
+                    v.push(b);
                 }
             }
-        };
+        }
+        (t, v)
+    };
+    let question = |user: &str, action: &str| -> Prepared {
+        let u = tenant.user_index(user).expect("user");
+        let a = tenant.action_index(action, &subject(0)).expect("action");
+        tenant
+            .prepare_uniform(u, u32::from(a), lead_ty)
+            .expect("a uniform question")
+    };
+    // A batch as `filter_uniform`/`total_uniform` run it.
+    let uniform = |p: &Prepared,
+                   cols: &(Vec<u8>, Vec<f64>),
+                   n: usize,
+                   mut each: Box<dyn FnMut(usize) + '_>| {
+        let mut batch = Uniform::new(&tenant, p, p.reads(), n);
+        for i in 0..n {
+            if batch.outcome(&cols.0, &cols.1, i, |p, s| {
+                u32::from(tenant.allows_prepared(p, s))
+            }) == 1
+            {
+                each(i);
+            }
+        }
+    };
     let s0 = subject(0);
     let act = |a: &str| tenant.action_index(a, &s0).expect("action");
-    let (view, reassign) = (act("view"), act("reassign"));
-    let (mgr_ix, vp_ix) = (tenant.user_index(&mgr), tenant.user_index(&vp));
+    let reassign = act("reassign");
+    let vp_ix = tenant.user_index(&vp);
 
     // ---- verification ----
     let checks_accord: Vec<bool> = sc
@@ -572,13 +591,27 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         .filter(|&k| plain_in(sc.manager, k))
         .collect();
     mismatch("filter", format!("{f_accord:?}"), format!("{f_plain:?}"));
+    let (q_mgr_view, q_vp_view, q_vp_reassign) = (
+        question(&mgr, "view"),
+        question(&vp, "view"),
+        question(&vp, "reassign"),
+    );
+    let cols_mgr = columns(q_mgr_view.reads(), leads.len());
+    let cols_vp = columns(q_vp_view.reads(), leads.len());
+    let cols_bulk = columns(q_vp_reassign.explains(), bulk.len());
     let mut f_codes: Vec<usize> = Vec::new();
-    batch_codes(mgr_ix, view, leads.len(), Box::new(|i| f_codes.push(i)));
+    uniform(
+        &q_mgr_view,
+        &cols_mgr,
+        leads.len(),
+        Box::new(|i| f_codes.push(i)),
+    );
     mismatch(
-        "filter (codes)",
+        "filter (uniform)",
         format!("{f_codes:?}"),
         format!("{f_plain:?}"),
     );
+
     let b_accord = tenant
         .bulk(&vp, "reassign", bulk, Some(&mgr))
         .expect("bulk");
@@ -590,6 +623,38 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         "bulk",
         format!("{:?}", b_accord.allowed),
         format!("{b_plain:?}"),
+    );
+    // Bulk as `bulk_uniform` runs it: refusals worded once, with marks for the record's values.
+    let bulk_uniform = || {
+        let mut batch = Uniform::new(
+            &tenant,
+            &q_vp_reassign,
+            q_vp_reassign.explains(),
+            bulk.len(),
+        );
+        let mut words = Refusals::new(&tenant, &vp);
+        let out: Vec<u32> = (0..bulk.len())
+            .map(|i| {
+                batch.outcome(&cols_bulk.0, &cols_bulk.1, i, |p, s| {
+                    if tenant.allows_prepared(p, s) {
+                        0
+                    } else {
+                        words.refusal(vp_ix, reassign, s)
+                    }
+                })
+            })
+            .collect();
+        (out, words.into_sentences())
+    };
+    let (b_out, b_sentences) = bulk_uniform();
+    let b_uniform: Vec<String> = (0..bulk.len())
+        .filter(|&i| b_out[i] == 0)
+        .map(|i| sc.leads[i].id.clone())
+        .collect();
+    mismatch(
+        "bulk (uniform)",
+        format!("{b_uniform:?} in {} sentences", b_sentences.len()),
+        format!("{b_plain:?} in 1 sentences"),
     );
     let tot = tenant.total(&vp, &leads, "amount", None).expect("total");
     let (mut ps, mut pc) = (0.0, 0u64);
@@ -613,15 +678,33 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
             black_box(tenant.can(&check_ids[k], a, &leads[l]).unwrap_or(false));
         }
     };
-    let check_codes: Vec<(Option<u32>, u16)> = sc
+    // `can_prepared`: one prepared question per (user, action), kept (as the binding keeps
+    // them); per check, the record's `reads` fields into a subject, then the prepared answer.
+    let mut prepared: HashMap<(usize, &str), Prepared> = HashMap::new();
+    for &(u, a, _) in &sc.checks {
+        prepared
+            .entry((u, a))
+            .or_insert_with(|| question(&uid(u), a));
+    }
+    let check_qs: Vec<&Prepared> = sc
         .checks
         .iter()
-        .map(|&(u, a, _)| (tenant.user_index(&uid(u)), act(a)))
+        .map(|&(u, a, _)| &prepared[&(u, a)])
         .collect();
     let mut c_codes = || {
+        let mut s = Subject::empty();
         for (k, &(_, _, l)) in sc.checks.iter().enumerate() {
-            let (u, a) = check_codes[k];
-            black_box(tenant.allows(u, a, &subject(l)));
+            let p = check_qs[k];
+            let (mut t4, mut v4) = ([0u8; 4], [0f64; 4]);
+            let mut j = 0;
+            for slot in 0..nf {
+                if p.reads() & (1u64 << slot) != 0 && j < 4 {
+                    (t4[j], v4[j]) = (tags[l * nf + slot], vals[l * nf + slot]);
+                    j += 1;
+                }
+            }
+            tenant.fill_masked(&mut s, p, p.reads(), &t4, &v4);
+            black_box(tenant.allows_prepared(p, &s));
         }
     };
     let mut c_plain = || {
@@ -648,7 +731,12 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
     };
     let mut f_codes_t = || {
         let mut out = Vec::new();
-        batch_codes(mgr_ix, view, leads.len(), Box::new(|i| out.push(i as u32)));
+        uniform(
+            &q_mgr_view,
+            &cols_mgr,
+            leads.len(),
+            Box::new(|i| out.push(i as u32)),
+        );
         black_box(out);
     };
     let mut f_plain_t = || {
@@ -676,15 +764,7 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         );
     };
     let mut b_codes = || {
-        // Decisions only, as the codes path decides; messages for the denied come from `bulk`.
-        let mut out = Vec::new();
-        batch_codes(
-            vp_ix,
-            reassign,
-            bulk.len(),
-            Box::new(|i| out.push(i as u32)),
-        );
-        black_box(out);
+        black_box(bulk_uniform());
     };
     let mut b_plain = || {
         let s = &line[sc.vp];
@@ -724,9 +804,9 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
     };
     let mut t_codes = || {
         let (mut s, mut c) = (0.0, 0u64);
-        batch_codes(
-            vp_ix,
-            view,
+        uniform(
+            &q_vp_view,
+            &cols_vp,
             leads.len(),
             Box::new(|i| {
                 s += sc.leads[i].amount;
@@ -789,7 +869,7 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         tot.count
     );
     println!();
-    println!("| figure | accord core, `Json` records (public Rust API) | accord core, codes (the binding's loop: check `allows`, batches `fill_from_codes` + `allows_in`) | plain Rust (`HashSet` of the line) |");
+    println!("| figure | accord core, `Json` records (public Rust API) | accord core, uniform path (the binding's loop: prepared questions, columns of the fields they read, refusals worded once) | plain Rust (`HashSet` of the line) |");
     println!("|---|---|---|---|");
     println!(
         "| single check, per op | {} | {} | {} |",
@@ -804,7 +884,7 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         cell(&tf[2], 1.0)
     );
     println!(
-        "| bulk 10k reassign (codes: decisions only, no messages) | {} | {} | {} |",
+        "| bulk 10k reassign (uniform: decisions and sentence indices; Json: decisions and messages) | {} | {} | {} |",
         cell(&tb[0], 1.0),
         cell(&tb[1], 1.0),
         cell(&tb[2], 1.0)

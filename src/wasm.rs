@@ -11,7 +11,7 @@ use crate::batch::Group;
 use crate::directory::Tenant;
 use crate::error::{Error, Errors};
 use crate::eval::Subject;
-use crate::explain::Ids;
+use crate::explain::Refusals;
 use crate::json::Json;
 use crate::prepared::{Batch, Prepared, Uniform};
 use crate::Engine;
@@ -410,7 +410,7 @@ impl RawTenant {
         let cols = Columns::new(t, ty, parent_ty, type_level, tags, vals);
         let u = t.user_index(user_id);
         let mut run = Run::new(u);
-        let mut words = Wording::new(t, user_id);
+        let mut words = Refusals::new(t, user_id);
         for (i, o) in out.iter_mut().enumerate().take(ty.len()) {
             // The prepared answer first; the full verdict (the reason) only for refusals.
             *o = if run.decide(self, &cols, i, action)? {
@@ -419,7 +419,7 @@ impl RawTenant {
                 words.refusal(u, run.action, &run.subject)
             };
         }
-        Ok(words.into_json())
+        Ok(json(&words.into_sentences()))
     }
 
     /// Prepares (user, action, records of type `ty`) for the uniform path: -1 when such
@@ -561,7 +561,7 @@ impl RawTenant {
         let user = t.user_index(user_id).unwrap_or(crate::compile::NONE32);
         let p = uniform(t, user, action, ty)?;
         let mut batch = Uniform::new(t, &p, p.explains(), n as usize);
-        let mut words = Wording::new(t, user_id);
+        let mut words = Refusals::new(t, user_id);
         let a = action as u16;
         for (i, o) in out.iter_mut().enumerate().take(n as usize) {
             *o = batch.outcome(tags, vals, i, |p, s| {
@@ -572,7 +572,7 @@ impl RawTenant {
                 }
             });
         }
-        Ok(words.into_json())
+        Ok(json(&words.into_sentences()))
     }
 }
 
@@ -661,51 +661,6 @@ fn sum(
         out.push(first as f64);
     }
     Ok(out)
-}
-
-/// The refusals of one bulk call, each distinct sentence worded once.
-struct Wording<'a> {
-    t: &'a Tenant,
-    user_id: &'a str,
-    seen: crate::hasher::Map<[u64; 12], u32>,
-    templates: Vec<(&'static str, String)>,
-}
-
-impl<'a> Wording<'a> {
-    fn new(t: &'a Tenant, user_id: &'a str) -> Self {
-        Wording {
-            t,
-            user_id,
-            seen: crate::hasher::map_with_capacity(64),
-            templates: Vec::new(),
-        }
-    }
-
-    /// 0 when the full verdict allows, else 1 + the index of the refusal's sentence.
-    fn refusal(&mut self, user: Option<u32>, a: u16, s: &Subject) -> u32 {
-        let t = self.t;
-        let v = t.verdict(user, a, s);
-        if v.allowed() {
-            return 0;
-        }
-        let next = self.templates.len() as u32;
-        let tpl = *self.seen.entry(t.wording_key(v, a, s)).or_insert(next);
-        if tpl == next {
-            let ids = Ids {
-                user: self.user_id,
-                record: Some("\u{FDD0}"),
-                parent: Some("\u{FDD1}"),
-                field_marks: true,
-            };
-            let d = t.decision(v, a, s, ids);
-            self.templates.push((d.code, d.message));
-        }
-        tpl + 1
-    }
-
-    fn into_json(self) -> String {
-        json(&self.templates)
-    }
 }
 
 /// The state of a batch walk: the subject being filled, the batch's prepared questions, and
