@@ -143,7 +143,7 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
                 ctx()
             );
             stats.questions += 1;
-            if let Some((allowed, words)) = via_uniform(&t, &u, &action, &rec) {
+            if let Some((allowed, words)) = crate::fuzz_checks::via_uniform(&t, &u, &action, &rec) {
                 same!("can through the uniform path", allowed, *yes, ctx());
                 if let Ok(d) = &a {
                     let whole = (
@@ -250,7 +250,7 @@ fn via_codes(
     let mut tags = Vec::new();
     let mut vals = Vec::new();
     for (_, name) in t.engine().encoded_fields() {
-        let (tag, val) = encoded(t, facts.get(name));
+        let (tag, val) = crate::fuzz_checks::encoded(t, facts.get(name));
         tags.push(tag);
         vals.push(val);
     }
@@ -259,84 +259,6 @@ fn via_codes(
         .ok()?;
     let a = t.action_index(action, &s).ok()?;
     Some(t.allows(t.user_index(user), a, &s))
-}
-
-/// One field value in the compact encoding the JavaScript side sends (strings as tenant
-/// symbols, -1 when unknown).
-fn encoded(t: &Tenant, v: Option<&Json>) -> (u8, f64) {
-    use accord::record::code;
-    match v {
-        None => (code::ABSENT, 0.0),
-        Some(Json::Null) => (code::NULL, 0.0),
-        Some(Json::Bool(b)) => (code::BOOL, *b as u8 as f64),
-        Some(Json::Num(n)) => (code::NUM, *n),
-        Some(Json::Str(s)) => {
-            let sym = t.sym(s);
-            (code::STR, if sym == u32::MAX { -1.0 } else { sym as f64 })
-        }
-        Some(_) => (code::ABSENT, 0.0),
-    }
-}
-
-/// One record the way the JavaScript side sends a batch of one non-child type (the uniform
-/// path): only the fields the prepared question says it reads (for the answer) or explains
-/// (for a refusal), every other field absent. Returns the answer, and the code and message of
-/// the full verdict worded with field marks, the marks then replaced by the record's values.
-fn via_uniform(
-    t: &Tenant,
-    user: &str,
-    action: &str,
-    rec: &Json,
-) -> Option<(bool, (String, Option<String>))> {
-    let name = rec.get("type")?.as_str()?;
-    let ty = t.type_index(name, "").ok()? as u32;
-    if matches!(rec.get("id"), None | Some(Json::Null)) {
-        return None;
-    }
-    let u = t.user_index(user)?;
-    let fields = t.engine().encoded_fields();
-    let s0 = t.subject_from_codes(ty, -1, false, &[], &[], "").ok()?;
-    let act = t.action_index(action, &s0).ok()?;
-    let p = t.prepare_uniform(u, act as u32, ty)?;
-    let encode = |mask: u64| {
-        let mut tags = Vec::new();
-        let mut vals = Vec::new();
-        for (slot, name) in &fields {
-            if mask & (1u64 << slot) == 0 {
-                continue;
-            }
-            let (tag, val) = encoded(t, rec.get(name));
-            tags.push(tag);
-            vals.push(val);
-        }
-        (tags, vals)
-    };
-    let mut s = s0.clone();
-    let (tags, vals) = encode(p.reads());
-    t.fill_masked(&mut s, &p, p.reads(), &tags, &vals);
-    let allowed = t.allows_prepared(&p, &s);
-    let (tags, vals) = encode(p.explains());
-    t.fill_masked(&mut s, &p, p.explains(), &tags, &vals);
-    let v = t.verdict(Some(u), act, &s);
-    let ids = accord::explain::Ids {
-        user,
-        record: Some("\u{FDD0}"),
-        parent: Some("\u{FDD1}"),
-        field_marks: true,
-    };
-    let d = t.decision(v, act, &s, ids);
-    let mut message = String::new();
-    for c in d.message.chars() {
-        match c as u32 {
-            0xFDD0 => message.push_str(&accord::ask::id_text(rec)?),
-            m @ 0xFDD2..=0xFDE1 => {
-                let (_, name) = fields.iter().find(|(slot, _)| *slot as u32 == m - 0xFDD2)?;
-                message.push_str(rec.get(name)?.as_str()?);
-            }
-            _ => message.push(c),
-        }
-    }
-    Some((allowed, (d.code.to_owned(), Some(message))))
 }
 
 fn json_text(j: &Json) -> String {
