@@ -520,7 +520,10 @@ export class Tenant {
     // unknown string, each known name): the engine's own answer, asked once. Like the
     // reporting-line sets an app would precompute per user, filled only as questions come.
     let key = -1;
-    if (names.length === 1) {
+    if (names.length === 0) {
+      key = 0; // the answer depends on no field of the record: one answer for all
+      if (q.memo !== null) return q.memo[0] - 1;
+    } else if (names.length === 1) {
       const tag = t[0];
       key = tag <= 1 ? tag : tag === 4 ? v[0] + 3 : -1;
       if (key >= 0) {
@@ -546,6 +549,10 @@ export class Tenant {
   // question's table (one byte per name the tenant knows) is made on its 4th answer, and
   // when the tables would pass MEMO_BYTES all questions are forgotten at once.
   #remember(q, key, r) {
+    if (q.memo === null && q.readNames.length === 0) {
+      q.memo = Uint8Array.of(r + 1);
+      return;
+    }
     if (q.memo === null) {
       if (++q.asks < 4) return;
       const size = this.#nSyms + 3;
