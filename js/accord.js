@@ -241,6 +241,7 @@ export class Tenant {
   #encoding = false;
   #memoBytes = 0;
   #nTypes;
+  #childTypes;
 
   constructor(raw, schema) {
     if (!(raw && typeof raw.can_codes === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
@@ -257,6 +258,7 @@ export class Tenant {
     this.#scratchTags = new Uint8Array(4);
     this.#scratchVals = new Float64Array(4);
     this.#nTypes = schema.types.length;
+    this.#childTypes = Uint8Array.from(schema.types, (t) => (t.child ? 1 : 0));
   }
 
   // What (user, action, records of type ty) reads, asked of the engine once and kept:
@@ -283,7 +285,8 @@ export class Tenant {
       else {
         const m = Math.floor(p / 4096);
         const reads = slots(m % 65536);
-        q = { reads, readNames: reads.map((i) => this.#s.fields[i]), explains: slots(Math.floor(m / 65536)), h: p % 4096, memo: null, asks: 0 };
+        const readNames = reads.map((i) => this.#s.fields[i]);
+        q = { h: p % 4096, width: reads.length, name0: readNames[0], memo: null, asks: 0, reads, readNames, explains: slots(Math.floor(m / 65536)) };
       }
       row[k] = q;
     }
@@ -497,39 +500,42 @@ export class Tenant {
     const s = this.#s;
     if (s.readsOrgs) return -1;
     const tname = rec.type;
-    let ty = this.#lastTy;
     if (tname !== this.#lastType) {
-      ty = s.typeIx.get(tname);
-      if (ty === undefined) return -1;
+      const found = s.typeIx.get(tname);
+      if (found === undefined) return -1;
       this.#lastType = tname;
-      this.#lastTy = ty;
+      this.#lastTy = found;
     }
+    const ty = this.#lastTy;
     const id = rec.id;
-    if (s.types[ty].child || id === undefined || id === null) return -1;
+    if (id === undefined || id === null || this.#childTypes[ty] === 1) return -1;
     const u = this.#user(userId);
     if (u < 0) return -1;
     const q = this.#question(u, a, ty);
-    if (q === null) return -1;
-    const names = q.readNames;
-    if (names.length > 4) return -1;
+    if (q === null || q.width > 4) return -1;
     const t = this.#scratchTags;
     const v = this.#scratchVals;
-    // Only the first names.length entries are read: the rest may hold older values.
-    for (let j = 0; j < names.length; j++) if (!put(rec[names[j]], this.#syms, t, v, j)) return -1;
     // An answer that depends on one field is kept per value of that field (absent, null, an
-    // unknown string, each known name): the engine's own answer, asked once. Like the
-    // reporting-line sets an app would precompute per user, filled only as questions come.
+    // unknown string, each known name), and one that depends on none once: the engine's own
+    // answer, asked once. Like the reporting-line sets an app would precompute per user,
+    // filled only as questions come. Each field is read once (a getter may change its mind).
     let key = -1;
-    if (names.length === 0) {
-      key = 0; // the answer depends on no field of the record: one answer for all
-      if (q.memo !== null) return q.memo[0] - 1;
-    } else if (names.length === 1) {
+    if (q.width === 1) {
+      const x = rec[q.name0];
+      if (!put(x, this.#syms, t, v, 0)) return -1;
       const tag = t[0];
       key = tag <= 1 ? tag : tag === 4 ? v[0] + 3 : -1;
-      if (key >= 0) {
-        const seen = q.memo === null ? 0 : q.memo[key];
+      if (key >= 0 && q.memo !== null) {
+        const seen = q.memo[key];
         if (seen !== 0) return seen - 1;
       }
+    } else if (q.width === 0) {
+      key = 0;
+      if (q.memo !== null) return q.memo[0] - 1;
+    } else {
+      // Only the first `width` entries are read: the rest may hold older values.
+      const names = q.readNames;
+      for (let j = 0; j < names.length; j++) if (!put(rec[names[j]], this.#syms, t, v, j)) return -1;
     }
     for (let tries = 0; tries < 2; tries++) {
       if (q.h < 0) q.h = this.#raw.prepare(u, a, ty) % 4096;
@@ -549,7 +555,7 @@ export class Tenant {
   // question's table (one byte per name the tenant knows) is made on its 4th answer, and
   // when the tables would pass MEMO_BYTES all questions are forgotten at once.
   #remember(q, key, r) {
-    if (q.memo === null && q.readNames.length === 0) {
+    if (q.memo === null && q.width === 0) {
       q.memo = Uint8Array.of(r + 1);
       return;
     }

@@ -64,6 +64,15 @@ export function runHostile(accord) {
   const mine = batch.filter((r, i) => i === 20 || i % 3 !== 0);
   probe("getter that calls back into the tenant (filter)", () => acme.filter("r2", "view", batch).map((r) => r.id).join(","), (v) => inner === 25 && v === mine.map((r) => r.id).join(","));
   probe("getter that calls back into the tenant (total)", () => acme.total("r2", batch.concat([{ ...reentrant, amount: 5 }]), "amount"), (v) => inner === 25 && v.total === 5 && v.count === mine.length + 1);
+  // A getter that changes its answer on every read: answers kept per owner (the memo of `can`)
+  // must stay the engine's answers for that owner, whatever such a record did before.
+  let flips = 0;
+  const fickle = { type: "lead", id: "F1", get ownerId() { return flips++ % 2 ? "sm" : "r2"; } };
+  const plain = (owner) => ({ type: "lead", id: "P1", ownerId: owner });
+  probe("getter that changes its answer (can's kept answers)", () => {
+    for (let i = 0; i < 40; i++) acme.can("r2", "update", fickle);
+    return ["r2", "sm", "r1"].map((o) => acme.can("r2", "update", plain(o)) === acme.check("r2", "update", plain(o)).allowed);
+  }, (v) => v.every(Boolean));
   const liar = new Proxy({ ...lead }, { get(t, k) { return k === "ownerId" ? "r1" : Reflect.get(t, k); } });
   probe("Proxy that answers", () => acme.can("r1", "update", liar), (v) => v === true);
   const cyclic = { type: "lead", id: "L1", ownerId: "r1" };
