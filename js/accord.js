@@ -526,7 +526,8 @@ export class Tenant {
       const tag = t[0];
       key = tag <= 1 ? tag : tag === 4 ? v[0] + 3 : -1;
       if (key >= 0 && q.memo !== null) {
-        const seen = q.memo[key];
+        // Two bits per value: 0 not asked yet, 1 denied, 2 allowed.
+        const seen = (q.memo[key >> 2] >> ((key & 3) << 1)) & 3;
         if (seen !== 0) return seen - 1;
       }
     } else if (q.width === 0) {
@@ -552,7 +553,7 @@ export class Tenant {
   }
 
   // Keeps answer `r` of question `q` for field value `key`, within a memory budget: a
-  // question's table (one byte per name the tenant knows) is made on its 4th answer, and
+  // question's table (two bits per name the tenant knows) is made on its 4th answer, and
   // when the tables would pass MEMO_BYTES all questions are forgotten at once.
   #remember(q, key, r) {
     if (q.memo === null && q.width === 0) {
@@ -561,7 +562,7 @@ export class Tenant {
     }
     if (q.memo === null) {
       if (++q.asks < 4) return;
-      const size = this.#nSyms + 3;
+      const size = (this.#nSyms + 3 + 3) >> 2;
       if (this.#memoBytes + size > MEMO_BYTES) {
         this.#questions = [];
         this.#questionUsers = 0;
@@ -571,7 +572,7 @@ export class Tenant {
       this.#memoBytes += size;
       q.memo = new Uint8Array(size);
     }
-    if (key < q.memo.length) q.memo[key] = r + 1;
+    if (key >> 2 < q.memo.length) q.memo[key >> 2] |= (r + 1) << ((key & 3) << 1);
   }
 
   /** The decision with its reason: `{ allowed, code, message, rule, upgradeTo? }`. */
