@@ -240,6 +240,7 @@ export class Tenant {
   #cols = new Columns();
   #encoding = false;
   #memoBytes = 0;
+  #classes = new Map();
   #nTypes;
   #childTypes;
 
@@ -268,11 +269,7 @@ export class Tenant {
   #question(u, a, ty) {
     let row = this.#questions[u];
     if (row === undefined) {
-      if (this.#questionUsers >= QUESTION_USERS) {
-        this.#questions = [];
-        this.#questionUsers = 0;
-        this.#memoBytes = 0;
-      }
+      if (this.#questionUsers >= QUESTION_USERS) this.#forget();
       row = this.#questions[u] = [];
       this.#questionUsers++;
     }
@@ -286,7 +283,18 @@ export class Tenant {
         const m = Math.floor(p / 4096);
         const reads = slots(m % 65536);
         const readNames = reads.map((i) => this.#s.fields[i]);
-        q = { h: p % 4096, width: reads.length, name0: readNames[0], memo: null, asks: 0, reads, readNames, explains: slots(Math.floor(m / 65536)) };
+        q = { h: p % 4096, width: reads.length, name0: readNames[0], memo: null, cls: null, reads, readNames, explains: slots(Math.floor(m / 65536)) };
+        // Questions of one class (e.g. view, update and delete by one user under the same
+        // rules) answer every record alike: they share one set of kept answers.
+        const c = q.width <= 1 ? this.#raw.question_class(q.h) : -1;
+        let cls = c < 0 ? undefined : this.#classes.get(c);
+        if (cls === undefined) {
+          cls = { memo: null, asks: 0, members: [] };
+          if (c >= 0) this.#classes.set(c, cls);
+        }
+        cls.members.push(q);
+        q.cls = cls;
+        q.memo = cls.memo;
       }
       row[k] = q;
     }
@@ -552,28 +560,36 @@ export class Tenant {
     return -1;
   }
 
-  // Keeps answer `r` of question `q` for field value `key`, within a memory budget: a
-  // question's table (two bits per name the tenant knows) is made on its 4th answer, and
-  // when the tables would pass MEMO_BYTES all questions are forgotten at once.
+  // Keeps answer `r` of question `q` for field value `key`, within a memory budget: a class's
+  // table (two bits per name the tenant knows) is made on its 4th answer, and when the
+  // tables would pass MEMO_BYTES all questions are forgotten at once.
   #remember(q, key, r) {
-    if (q.memo === null && q.width === 0) {
-      q.memo = Uint8Array.of(r + 1);
-      return;
-    }
-    if (q.memo === null) {
-      if (++q.asks < 4) return;
-      const size = (this.#nSyms + 3 + 3) >> 2;
-      if (this.#memoBytes + size > MEMO_BYTES) {
-        this.#questions = [];
-        this.#questionUsers = 0;
-        this.#memoBytes = 0;
-        return;
+    const c = q.cls;
+    if (c.memo === null) {
+      if (q.width === 0) c.memo = Uint8Array.of(r + 1);
+      else {
+        if (++c.asks < 4) return;
+        const size = (this.#nSyms + 3 + 3) >> 2;
+        if (this.#memoBytes + size > MEMO_BYTES) {
+          this.#forget();
+          return;
+        }
+        this.#memoBytes += size;
+        c.memo = new Uint8Array(size);
       }
-      this.#memoBytes += size;
-      q.memo = new Uint8Array(size);
+      for (const m of c.members) m.memo = c.memo;
+      if (q.width === 0) return;
     }
-    if (key >> 2 < q.memo.length) q.memo[key >> 2] |= (r + 1) << ((key & 3) << 1);
+    if (key >> 2 < c.memo.length) c.memo[key >> 2] |= (r + 1) << ((key & 3) << 1);
   }
+
+  #forget() {
+    this.#questions = [];
+    this.#questionUsers = 0;
+    this.#classes.clear();
+    this.#memoBytes = 0;
+  }
+
 
   /** The decision with its reason: `{ allowed, code, message, rule, upgradeTo? }`. */
   check(userId, action, resource) {

@@ -15,7 +15,7 @@ use crate::policy::{Effect, Scope};
 use crate::record::decode;
 
 /// A record-dependent check left over from preparation.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Check {
     scope: Scope,
     /// The condition, when it reads the record.
@@ -252,6 +252,74 @@ impl Prepared {
             (Some(u), None) => Some((u, self.source, self.ty)),
             _ => None,
         }
+    }
+}
+
+/// What a prepared question's answer for a record depends on besides the record: equal
+/// classes give equal answers for every record, whatever action they were asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Class {
+    user: u32,
+    ty: u16,
+    /// The workflow states the action may start from (all ones when unrestricted).
+    from: u64,
+    always: bool,
+    checks: Vec<Check>,
+}
+
+impl Prepared {
+    /// The question's class, when its answer does not depend on the action beyond what the
+    /// class holds: not for deny rules (the general path) or a `manager` scope (which asks the
+    /// manager's rules for this very action).
+    pub fn class(&self, t: &Tenant) -> Option<Class> {
+        let user = self.user?;
+        if self.general
+            || self.child.is_some()
+            || self.checks.iter().any(|c| c.scope == Scope::Manager)
+        {
+            return None;
+        }
+        let from = t
+            .engine
+            .types
+            .get(self.ty as usize)
+            .and_then(|ty| ty.from.get(self.action as usize))
+            .copied()
+            .unwrap_or(u64::MAX);
+        Some(Class {
+            user,
+            ty: self.ty,
+            from,
+            always: self.always,
+            checks: self.checks.clone(),
+        })
+    }
+}
+
+/// Numbers for classes, so callers can share what they keep per class (an id is never reused
+/// for another class: the table is forgotten when full, the numbering goes on).
+#[derive(Debug, Default)]
+pub struct Classes {
+    ids: crate::hasher::Map<Class, u32>,
+    next: u32,
+}
+
+impl Classes {
+    /// Most classes remembered at once.
+    const MAX: usize = 1 << 16;
+
+    /// The number of `class`; `None` once every `u32` has been handed out.
+    pub fn id(&mut self, class: Class) -> Option<u32> {
+        if let Some(&id) = self.ids.get(&class) {
+            return Some(id);
+        }
+        if self.ids.len() >= Self::MAX {
+            self.ids.clear();
+        }
+        let id = self.next;
+        self.next = self.next.checked_add(1)?;
+        self.ids.insert(class, id);
+        Some(id)
     }
 }
 

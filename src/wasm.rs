@@ -13,7 +13,7 @@ use crate::error::{Error, Errors};
 use crate::eval::Subject;
 use crate::explain::Refusals;
 use crate::json::Json;
-use crate::prepared::{Batch, Prepared, Uniform};
+use crate::prepared::{Batch, Classes, Prepared, Uniform};
 use crate::Engine;
 use serde::Serialize;
 use std::sync::Arc;
@@ -143,6 +143,7 @@ impl RawEngine {
                 inner: t,
                 scratch: std::cell::RefCell::new((Subject::empty(), Batch::new(None))),
                 questions: std::cell::RefCell::new(Vec::new()),
+                classes: std::cell::RefCell::new(Classes::default()),
             })
             .map_err(|e| js_errors(&e))
     }
@@ -158,6 +159,8 @@ pub struct RawTenant {
     /// Questions prepared for `can_prepared`, by the index `prepare` returned; cleared when
     /// full (a stale index is detected: each question knows what it answers).
     questions: std::cell::RefCell<Vec<Prepared>>,
+    /// Numbers of the prepared questions' classes (see [`Prepared::class`]).
+    classes: std::cell::RefCell<Classes>,
 }
 
 /// Most questions kept for `can_prepared` (a few hundred bytes each); also the factor that
@@ -442,6 +445,22 @@ impl RawTenant {
         let masks = (p.reads() & 0xFFFF) as f64 + ((p.explains() & 0xFFFF) as f64) * 65536.0;
         qs.push(p);
         (qs.len() - 1) as f64 + masks * QUESTIONS as f64
+    }
+
+    /// The class of prepared question `question` (see [`Prepared::class`]): questions of one
+    /// class give the same answer for every record, so a caller may keep one set of answers
+    /// for all of them. -1 when it has none (or `question` is not one).
+    pub fn question_class(&self, question: u32) -> f64 {
+        let (Ok(qs), Ok(mut classes)) =
+            (self.questions.try_borrow(), self.classes.try_borrow_mut())
+        else {
+            return -1.0;
+        };
+        qs.get(question as usize)
+            .and_then(|p| p.class(&self.inner))
+            .and_then(|c| classes.id(c))
+            .map(f64::from)
+            .unwrap_or(-1.0)
     }
 
     /// One record through a prepared question: 1 allowed, 0 denied, -2 when `question` no

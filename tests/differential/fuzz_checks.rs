@@ -10,7 +10,8 @@
 //! - `permitted` is sorted, and lists only actions `can` allows;
 //! - the uniform path (a prepared question fed only the fields it says it reads, as the
 //!   JavaScript side sends them) gives `can`'s answer, and `check`'s code and message once the
-//!   marks of its worded refusal are filled in.
+//!   marks of its worded refusal are filled in; questions of one class (`Prepared::class`,
+//!   which callers use to share kept answers across actions) answer every record alike.
 
 #![allow(dead_code)]
 
@@ -29,6 +30,7 @@ fn one(t: &Tenant, user: &str, action: &str, rec: &Json) {
         _ => panic!("can {a:?} vs check {b:?}"),
     }
     if let (Ok(x), Ok(d)) = (&a, &b) {
+        classes_agree(t, user, rec);
         if let Some((allowed, words)) = via_uniform(t, user, action, rec) {
             assert_eq!(allowed, *x, "uniform path vs can for {user} {action}");
             let whole = (d.code.to_owned(), Some(d.message.clone()));
@@ -126,6 +128,51 @@ pub fn via_uniform(
         }
     }
     Some((allowed, (d.code.to_owned(), Some(message))))
+}
+
+/// Prepared questions (one per action on the record's type) that share a class give the same
+/// answer for the record.
+pub fn classes_agree(t: &Tenant, user: &str, rec: &Json) {
+    use std::collections::HashMap;
+    let (Some(u), Some(name)) = (t.user_index(user), rec.get("type").and_then(Json::as_str)) else {
+        return;
+    };
+    let Ok(ty) = t.type_index(name, "") else {
+        return;
+    };
+    if matches!(rec.get("id"), None | Some(Json::Null)) {
+        return;
+    }
+    let fields = t.engine().encoded_fields();
+    let (tags, vals): (Vec<u8>, Vec<f64>) =
+        fields.iter().map(|(_, f)| encoded(t, rec.get(f))).unzip();
+    let Ok(s) = t.subject_from_codes(u32::from(ty), -1, false, &tags, &vals, "") else {
+        return;
+    };
+    let mut seen = HashMap::new();
+    for action in t.engine().actions_of(name) {
+        let Ok(a) = t.action_index(action, &s) else {
+            continue;
+        };
+        let Some(p) = t.prepare_uniform(u, u32::from(a), u32::from(ty)) else {
+            continue;
+        };
+        let answer = t.allows_prepared(&p, &s);
+        assert_eq!(
+            answer,
+            t.allows(Some(u), a, &s),
+            "prepared vs general for {user} {action}"
+        );
+        if let Some(c) = p.class(t) {
+            if let Some(before) = seen.insert(c, (action, answer)) {
+                assert_eq!(
+                    before.1, answer,
+                    "{user}: {} and {action} share a class",
+                    before.0
+                );
+            }
+        }
+    }
 }
 
 /// Batch calls agree with per-record questions.
