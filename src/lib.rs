@@ -62,6 +62,7 @@ pub mod explain;
 pub mod hasher;
 pub mod ids;
 pub mod json;
+pub mod jsonout;
 pub mod limits;
 pub mod policy;
 pub mod prepared;

@@ -1,6 +1,7 @@
 //! The native tests, by subject: the corpus runner, per-seed tests, presets, generated docs.
 
 pub mod corpus;
+mod jsonout;
 mod presets;
 mod seeds;
 mod tables;
