@@ -4,4 +4,5 @@ pub mod corpus;
 mod jsonout;
 mod presets;
 mod seeds;
+mod sort;
 mod tables;
