@@ -63,6 +63,7 @@ pub mod hasher;
 pub mod ids;
 pub mod json;
 pub mod jsonout;
+pub mod jsonparse;
 pub mod limits;
 pub mod policy;
 pub mod prepared;

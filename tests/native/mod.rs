@@ -2,6 +2,7 @@
 
 pub mod corpus;
 mod jsonout;
+mod jsonparse;
 mod presets;
 mod seeds;
 mod sort;
