@@ -54,7 +54,7 @@ fn list(out: &mut String, items: &mut dyn Iterator<Item = &dyn ToJson>) {
     raw(out, "[");
     for (i, v) in items.enumerate() {
         if i > 0 {
-            raw(out, ",");
+            out.push(',');
         }
         v.write(out);
     }
@@ -134,7 +134,13 @@ impl ToJson for u64 {
                 break;
             }
         }
-        raw(out, ascii(digits.get(at..).unwrap_or_default()));
+        out.extend(
+            digits
+                .get(at..)
+                .unwrap_or_default()
+                .iter()
+                .map(|&d| char::from(d)),
+        );
     }
 }
 
