@@ -30,7 +30,7 @@ impl Json {
             "the input size in bytes",
             "",
         )?;
-        let value: Json = serde_json::from_str(text).map_err(|e| {
+        let value: Json = crate::jsonparse::parse(text).map_err(|e| {
             Error::new(
                 "invalid_json",
                 format!("the input is not valid JSON: {e}"),

@@ -62,6 +62,8 @@ pub mod explain;
 pub mod hasher;
 pub mod ids;
 pub mod json;
+pub mod jsonout;
+pub mod jsonparse;
 pub mod limits;
 pub mod policy;
 pub mod prepared;

@@ -19,6 +19,8 @@ use serde::Serialize;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
+mod out;
+
 #[derive(Serialize)]
 struct ErrorOut<'a> {
     code: &'a str,
@@ -51,15 +53,15 @@ fn js_errors(errs: &Errors) -> JsValue {
         path: first.path(),
         errors: errs.iter().map(out).collect(),
     };
-    JsValue::from_str(&serde_json::to_string(&body).unwrap_or_default())
+    JsValue::from_str(&crate::jsonout::to_string(&body))
 }
 
 fn js_error(e: Error) -> JsValue {
     js_errors(&Errors::from(e))
 }
 
-fn json<T: Serialize>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+fn json<T: crate::jsonout::ToJson + ?Sized>(v: &T) -> String {
+    crate::jsonout::to_string(v)
 }
 
 fn parse(text: &str) -> Result<Json, JsValue> {

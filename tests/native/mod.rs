@@ -1,6 +1,9 @@
 //! The native tests, by subject: the corpus runner, per-seed tests, presets, generated docs.
 
 pub mod corpus;
+mod jsonout;
+mod jsonparse;
 mod presets;
 mod seeds;
+mod sort;
 mod tables;

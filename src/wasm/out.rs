@@ -1,0 +1,25 @@
+//! The binding's own answer shapes as JSON text (see [`crate::jsonout`]): the same bytes as
+//! their serde derives wrote through serde_json.
+
+use super::{BulkOut, BulkTemplates, Denied, ErrorOut, ErrorsOut, Schema, TypeOut};
+use crate::jsonout::json_object;
+
+json_object!(ErrorOut<'_> { "code" => code, "message" => message, "path" => path });
+json_object!(ErrorsOut<'_> {
+    "code" => code, "message" => message, "path" => path, "errors" => errors
+});
+json_object!(TypeOut<'_> { "name" => name, "child" => child, "parents" => parents });
+json_object!(Schema<'_> {
+    "name" => name,
+    "plans" => plans,
+    "types" => types,
+    "actions" => actions,
+    "fields" => fields,
+    "readsOrgs" => reads_orgs,
+    "warnings" => warnings,
+});
+json_object!(Denied<'_> { "i" => i, "code" => code, "message" => message });
+json_object!(BulkOut<'_> { "allowed" => allowed, "denied" => denied });
+json_object!(BulkTemplates {
+    "allowed" => allowed, "denied" => denied, "reasons" => reasons, "templates" => templates
+});
