@@ -1,7 +1,7 @@
 //! The binding's own answer shapes as JSON text (see [`crate::jsonout`]): the same bytes as
 //! their serde derives wrote through serde_json.
 
-use super::{BulkOut, BulkTemplates, Denied, ErrorOut, ErrorsOut, Schema, TypeOut};
+use super::{BulkOut, Denied, ErrorOut, ErrorsOut, Schema, TypeOut};
 use crate::jsonout::json_object;
 
 json_object!(ErrorOut<'_> { "code" => code, "message" => message, "path" => path });
@@ -20,6 +20,3 @@ json_object!(Schema<'_> {
 });
 json_object!(Denied<'_> { "i" => i, "code" => code, "message" => message });
 json_object!(BulkOut<'_> { "allowed" => allowed, "denied" => denied });
-json_object!(BulkTemplates {
-    "allowed" => allowed, "denied" => denied, "reasons" => reasons, "templates" => templates
-});
