@@ -409,6 +409,7 @@ impl<'a> Uniform<'a> {
 
     /// Record `i`'s outcome as `decide` computes it from the filled subject, memoised by
     /// value when the batch is decided by one field. Outcomes must stay below `u32::MAX`.
+    #[inline(always)] // the per-record hot path (see Cargo.toml, profile.wasm)
     pub fn outcome(
         &mut self,
         tags: &[u8],

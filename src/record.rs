@@ -329,6 +329,7 @@ impl Tenant {
 }
 
 /// One encoded value, resolved (`n_syms`: the tenant's symbol count).
+#[inline(always)] // the per-record hot path: kept inlined in the size-optimised wasm build
 pub(crate) fn decode(tag: u8, val: f64, n_syms: usize) -> Val {
     match tag {
         code::NULL => Val::Null,

@@ -634,6 +634,7 @@ struct Amounts<'a> {
 
 /// `[total, count, then per group: total, count, first counted index]` over the `n` records
 /// `visible` admits.
+#[inline(always)] // the per-record hot path (see Cargo.toml, profile.wasm)
 fn sum(
     n: usize,
     mut visible: impl FnMut(usize) -> Result<bool, JsValue>,
