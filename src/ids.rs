@@ -50,15 +50,22 @@ impl IdTable {
 
     /// The index of `id`, if present.
     pub fn find(&self, id: &str) -> Option<u32> {
+        self.probe(id, self.hasher.hash_one(id)).ok()
+    }
+
+    /// `Ok(index)` of `id`, or `Err(slot)`: the empty slot where it would go.
+    fn probe(&self, id: &str, hash: u64) -> Result<u32, usize> {
         let mask = self.slots.len() - 1;
-        let mut at = (self.hasher.hash_one(id) as usize) & mask;
+        let mut at = (hash as usize) & mask;
         loop {
-            let slot = *self.slots.get(at)?;
+            let Some(&slot) = self.slots.get(at) else {
+                return Err(at);
+            };
             if slot == NONE32 {
-                return None;
+                return Err(at);
             }
             if self.get(slot) == Some(id) {
-                return Some(slot);
+                return Ok(slot);
             }
             at = (at + 1) & mask;
         }
@@ -66,39 +73,48 @@ impl IdTable {
 
     /// Appends `id`; returns `Err(existing index)` if it is already there.
     pub fn insert(&mut self, id: &str) -> Result<u32, u32> {
-        if let Some(existing) = self.find(id) {
-            return Err(existing);
-        }
+        let hash = self.hasher.hash_one(id);
+        let mut free = match self.probe(id, hash) {
+            Ok(existing) => return Err(existing),
+            Err(free) => free,
+        };
         if (self.ends.len() + 1) * 2 > self.slots.len() {
             self.grow();
+            free = self.probe(id, hash).err().unwrap_or(0);
         }
         let ix = self.ends.len() as u32;
         self.text.push_str(id);
         self.ends.push(self.text.len() as u32);
-        self.place(ix, id);
+        if let Some(slot) = self.slots.get_mut(free) {
+            *slot = ix;
+        }
         Ok(ix)
     }
 
-    fn place(&mut self, ix: u32, id: &str) {
-        let mask = self.slots.len() - 1;
-        let mut at = (self.hasher.hash_one(id) as usize) & mask;
-        while let Some(slot) = self.slots.get_mut(at) {
-            if *slot == NONE32 {
-                *slot = ix;
-                return;
-            }
-            at = (at + 1) & mask;
-        }
+    /// Gives back the spare capacity of the id text and offsets.
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
     }
 
     fn grow(&mut self) {
         let cap = self.slots.len() * 2;
-        self.slots = vec![NONE32; cap];
-        for ix in 0..self.ends.len() as u32 {
-            if let Some(id) = self.get(ix).map(str::to_owned) {
-                self.place(ix, &id);
+        let mask = cap - 1;
+        let mut slots = vec![NONE32; cap];
+        let mut start = 0usize;
+        for (ix, &end) in self.ends.iter().enumerate() {
+            let id = self.text.get(start..end as usize).unwrap_or("");
+            start = end as usize;
+            let mut at = (self.hasher.hash_one(id) as usize) & mask;
+            while let Some(slot) = slots.get_mut(at) {
+                if *slot == NONE32 {
+                    *slot = ix as u32;
+                    break;
+                }
+                at = (at + 1) & mask;
             }
         }
+        self.slots = slots;
     }
 
     /// Bytes held on the heap.
