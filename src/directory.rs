@@ -19,8 +19,10 @@ use crate::limits;
 use build::Compiler;
 use std::sync::Arc;
 
-/// One user in dense form.
+/// One user in dense form: 28 bytes (packed to 4-byte alignment, where the `u64` would round
+/// it up to 32), the bulk of what a tenant keeps per user.
 #[derive(Debug, Clone, Copy)]
+#[repr(C, packed(4))]
 pub struct UserRec {
     pub sys: u64,
     pub manager: u32,

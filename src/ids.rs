@@ -1,6 +1,7 @@
 //! An id table: every user id stored once, in one string, looked up through an open-addressing
-//! table of indices with the keyed hasher. About 12 bytes per user on top of the id's bytes,
-//! where a `HashMap<String, u32>` plus a reverse `Vec<String>` costs several times that.
+//! table of indices with the keyed hasher. About 10 bytes per user on top of the id's bytes
+//! (4 for its end offset, 6 for the table at most two-thirds full), where a
+//! `HashMap<String, u32>` plus a reverse `Vec<String>` costs several times that.
 
 use crate::compile::NONE32;
 use crate::hasher::Keyed;
@@ -15,14 +16,19 @@ pub struct IdTable {
     hasher: Keyed,
 }
 
+/// Slots for `n` ids: at most two-thirds full (linear probing stays short), sized exactly
+/// rather than to a power of two.
+fn slots_for(n: usize) -> usize {
+    (n.saturating_mul(3) / 2).max(8)
+}
+
 impl IdTable {
-    /// An empty table sized for `n` ids.
+    /// An empty table sized for `n` ids of `bytes` bytes in all (both hints).
     pub fn with_capacity(n: usize, bytes: usize) -> Self {
-        let cap = (n.max(4) * 2).next_power_of_two();
         IdTable {
             text: String::with_capacity(bytes),
             ends: Vec::with_capacity(n),
-            slots: vec![NONE32; cap],
+            slots: vec![NONE32; slots_for(n)],
             hasher: Keyed::default(),
         }
     }
@@ -48,18 +54,28 @@ impl IdTable {
         self.text.get(start..end)
     }
 
+    /// Every id, concatenated in index order, and the end offset of each (in bytes).
+    pub fn text_and_ends(&self) -> (&str, &[u32]) {
+        (&self.text, &self.ends)
+    }
+
     /// The index of `id`, if present.
     pub fn find(&self, id: &str) -> Option<u32> {
         self.probe(id, self.hasher.hash_one(id)).ok()
     }
 
+    /// The first slot to look at for a hash (its high bits scaled to the table).
+    fn home(&self, hash: u64) -> usize {
+        (((hash >> 32) * self.slots.len() as u64) >> 32) as usize
+    }
+
     /// `Ok(index)` of `id`, or `Err(slot)`: the empty slot where it would go.
     fn probe(&self, id: &str, hash: u64) -> Result<u32, usize> {
-        let mask = self.slots.len() - 1;
-        let mut at = (hash as usize) & mask;
+        let mut at = self.home(hash);
         loop {
             let Some(&slot) = self.slots.get(at) else {
-                return Err(at);
+                at = 0;
+                continue;
             };
             if slot == NONE32 {
                 return Err(at);
@@ -67,7 +83,7 @@ impl IdTable {
             if self.get(slot) == Some(id) {
                 return Ok(slot);
             }
-            at = (at + 1) & mask;
+            at += 1;
         }
     }
 
@@ -78,9 +94,12 @@ impl IdTable {
             Ok(existing) => return Err(existing),
             Err(free) => free,
         };
-        if (self.ends.len() + 1) * 2 > self.slots.len() {
+        if slots_for(self.ends.len() + 1) > self.slots.len() {
             self.grow();
             free = self.probe(id, hash).err().unwrap_or(0);
+        }
+        if self.text.capacity() - self.text.len() < id.len() {
+            self.reserve_text(id.len());
         }
         let ix = self.ends.len() as u32;
         self.text.push_str(id);
@@ -91,6 +110,18 @@ impl IdTable {
         Ok(ix)
     }
 
+    /// Room for the ids still expected (as many as `ends` has room for, as long as those so
+    /// far on average, plus an eighth) instead of doubling, which can leave half unused.
+    fn reserve_text(&mut self, more: usize) {
+        let (n, len) = (self.ends.len(), self.text.len());
+        let expected = self.ends.capacity().saturating_sub(n);
+        let projected = match n {
+            0 => 0,
+            _ => (len / n + 1).saturating_mul(expected) / 8 * 9,
+        };
+        self.text.reserve_exact(more.max(projected).max(len / 8));
+    }
+
     /// Gives back the spare capacity of the id text and offsets.
     pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
@@ -98,23 +129,23 @@ impl IdTable {
     }
 
     fn grow(&mut self) {
-        let cap = self.slots.len() * 2;
-        let mask = cap - 1;
-        let mut slots = vec![NONE32; cap];
+        self.slots = vec![NONE32; slots_for(self.ends.len().saturating_mul(2))];
         let mut start = 0usize;
         for (ix, &end) in self.ends.iter().enumerate() {
             let id = self.text.get(start..end as usize).unwrap_or("");
             start = end as usize;
-            let mut at = (self.hasher.hash_one(id) as usize) & mask;
-            while let Some(slot) = slots.get_mut(at) {
-                if *slot == NONE32 {
-                    *slot = ix as u32;
-                    break;
+            let mut at = self.home(self.hasher.hash_one(id));
+            loop {
+                match self.slots.get_mut(at) {
+                    Some(slot) if *slot == NONE32 => {
+                        *slot = ix as u32;
+                        break;
+                    }
+                    Some(_) => at += 1,
+                    None => at = 0,
                 }
-                at = (at + 1) & mask;
             }
         }
-        self.slots = slots;
     }
 
     /// Bytes held on the heap.

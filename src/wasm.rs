@@ -233,16 +233,22 @@ fn text_and_ends<'a>(items: impl Iterator<Item = &'a str>) -> (String, Vec<u32>)
 
 #[wasm_bindgen]
 impl RawTenant {
-    /// All user ids concatenated, in directory order (see [`user_ends`](RawTenant::user_ends)).
-    pub fn user_text(&self) -> String {
-        let t = &self.inner;
-        text_and_ends((0..t.user_count() as u32).filter_map(|i| t.user_id(i))).0
+    /// All user ids concatenated, in directory order (see [`user_ends`](RawTenant::user_ends)):
+    /// decoded straight from the tenant's id table, no copy in wasm memory.
+    pub fn user_text(&self) -> js_sys::JsString {
+        js_sys::JsString::from(self.inner.ids.text_and_ends().0)
     }
 
-    /// End offset of each user id in [`user_text`](RawTenant::user_text), in UTF-16 units.
-    pub fn user_ends(&self) -> Vec<u32> {
+    /// End offset of each user id in [`user_text`](RawTenant::user_text), in UTF-16 units:
+    /// the id table's own offsets when every id is ASCII.
+    pub fn user_ends(&self) -> js_sys::Uint32Array {
+        let (text, ends) = self.inner.ids.text_and_ends();
+        if text.is_ascii() {
+            return js_sys::Uint32Array::from(ends);
+        }
         let t = &self.inner;
-        text_and_ends((0..t.user_count() as u32).filter_map(|i| t.user_id(i))).1
+        let (_, ends) = text_and_ends((0..t.user_count() as u32).filter_map(|i| t.user_id(i)));
+        js_sys::Uint32Array::from(&ends[..])
     }
 
     /// Bit set of encoded fields that need no resolution in this tenant (see
