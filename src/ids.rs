@@ -1,11 +1,24 @@
 //! An id table: every user id stored once, in one string, looked up through an open-addressing
 //! table of indices with the keyed hasher. About 10 bytes per user on top of the id's bytes
 //! (4 for its end offset, 6 for the table at most two-thirds full), where a
-//! `HashMap<String, u32>` plus a reverse `Vec<String>` costs several times that.
+//! `HashMap<String, u32>` plus a reverse `Vec<String>` costs several times that. Each slot
+//! keeps 11 bits of its id's hash beside the index, so a probe reads an id only when those
+//! match.
 
 use crate::compile::NONE32;
 use crate::hasher::Keyed;
+use crate::limits::MAX_USERS;
 use std::hash::BuildHasher;
+
+/// Bits of a slot that hold the index; the others hold a tag from the hash.
+const IX_BITS: u32 = 21;
+const IX_MASK: u32 = (1 << IX_BITS) - 1;
+// Every index fits beside its tag, and no slot can equal the empty mark `NONE32`.
+const _: () = assert!(MAX_USERS < IX_MASK as usize);
+
+fn tag(hash: u64) -> u32 {
+    (hash as u32) << IX_BITS
+}
 
 /// Ids in insertion order, with O(1) expected lookup by string.
 #[derive(Debug, Clone)]
@@ -72,6 +85,7 @@ impl IdTable {
     /// `Ok(index)` of `id`, or `Err(slot)`: the empty slot where it would go.
     fn probe(&self, id: &str, hash: u64) -> Result<u32, usize> {
         let mut at = self.home(hash);
+        let tag = tag(hash);
         loop {
             let Some(&slot) = self.slots.get(at) else {
                 at = 0;
@@ -80,8 +94,8 @@ impl IdTable {
             if slot == NONE32 {
                 return Err(at);
             }
-            if self.get(slot) == Some(id) {
-                return Ok(slot);
+            if slot & !IX_MASK == tag && self.get(slot & IX_MASK) == Some(id) {
+                return Ok(slot & IX_MASK);
             }
             at += 1;
         }
@@ -105,7 +119,7 @@ impl IdTable {
         self.text.push_str(id);
         self.ends.push(self.text.len() as u32);
         if let Some(slot) = self.slots.get_mut(free) {
-            *slot = ix;
+            *slot = tag(hash) | (ix & IX_MASK);
         }
         Ok(ix)
     }
@@ -134,11 +148,12 @@ impl IdTable {
         for (ix, &end) in self.ends.iter().enumerate() {
             let id = self.text.get(start..end as usize).unwrap_or("");
             start = end as usize;
-            let mut at = self.home(self.hasher.hash_one(id));
+            let hash = self.hasher.hash_one(id);
+            let mut at = self.home(hash);
             loop {
                 match self.slots.get_mut(at) {
                     Some(slot) if *slot == NONE32 => {
-                        *slot = ix as u32;
+                        *slot = tag(hash) | (ix as u32 & IX_MASK);
                         break;
                     }
                     Some(_) => at += 1,
