@@ -98,7 +98,9 @@ impl<'de> Deserialize<'de> for Json {
     }
 }
 
-struct JsonVisitor;
+/// Builds a [`Json`] from any serde input (the directory reader reuses it for the few nested
+/// values it keeps).
+pub(crate) struct JsonVisitor;
 
 impl<'de> Visitor<'de> for JsonVisitor {
     type Value = Json;

@@ -76,7 +76,7 @@ pub mod wasm;
 
 pub use batch::{Bulk, Group, Refusal, Total};
 pub use compile::Engine;
-pub use directory::Tenant;
+pub use directory::{Tenant, TenantBuilder};
 pub use error::{Error, Errors};
 pub use explain::Decision;
 pub use json::Json;

@@ -8,7 +8,7 @@
 //! per column, so a batch of 100,000 records crosses the boundary once.
 
 use crate::batch::Group;
-use crate::directory::Tenant;
+use crate::directory::{Tenant, TenantBuilder};
 use crate::error::{Error, Errors};
 use crate::eval::Subject;
 use crate::explain::Refusals;
@@ -139,15 +139,56 @@ impl RawEngine {
 
     /// Compiles a directory given as JSON text.
     pub fn tenant(&self, directory: &str) -> Result<RawTenant, JsValue> {
-        let doc = parse(directory)?;
-        Tenant::new(Arc::clone(&self.inner), &doc)
-            .map(|t| RawTenant {
-                inner: t,
-                scratch: std::cell::RefCell::new((Subject::empty(), Batch::new(None))),
-                questions: std::cell::RefCell::new(Vec::new()),
-                classes: std::cell::RefCell::new(Classes::default()),
-            })
+        Tenant::from_json(Arc::clone(&self.inner), directory)
+            .map(RawTenant::new)
             .map_err(|e| js_errors(&e))
+    }
+
+    /// Starts compiling a directory of about `users` users handed over in parts (UTF-8 JSON):
+    /// the directory with `users` emptied, then arrays of users (see [`TenantBuilder`]).
+    pub fn tenant_parts(&self, users: u32) -> RawTenantParts {
+        RawTenantParts {
+            inner: TenantBuilder::new(Arc::clone(&self.inner), users as usize),
+        }
+    }
+}
+
+/// A directory being compiled part by part: JavaScript keeps only one part of the text in
+/// wasm memory at a time.
+#[wasm_bindgen]
+pub struct RawTenantParts {
+    inner: TenantBuilder,
+}
+
+#[wasm_bindgen]
+impl RawTenantParts {
+    /// The directory with `users` emptied; false when it cannot be read this way.
+    pub fn head(&mut self, text: &[u8]) -> bool {
+        std::str::from_utf8(text).is_ok_and(|t| self.inner.text(t))
+    }
+
+    /// A JSON array of further users; false when it cannot be read this way.
+    pub fn users(&mut self, text: &[u8]) -> bool {
+        std::str::from_utf8(text).is_ok_and(|t| self.inner.users(t))
+    }
+
+    /// The tenant, or the errors as for [`RawEngine::tenant`].
+    pub fn finish(self) -> Result<RawTenant, JsValue> {
+        self.inner
+            .finish()
+            .map(RawTenant::new)
+            .map_err(|e| js_errors(&e))
+    }
+}
+
+impl RawTenant {
+    fn new(inner: Tenant) -> Self {
+        RawTenant {
+            inner,
+            scratch: std::cell::RefCell::new((Subject::empty(), Batch::new(None))),
+            questions: std::cell::RefCell::new(Vec::new()),
+            classes: std::cell::RefCell::new(Classes::default()),
+        }
     }
 }
 
@@ -197,16 +238,22 @@ fn text_and_ends<'a>(items: impl Iterator<Item = &'a str>) -> (String, Vec<u32>)
 
 #[wasm_bindgen]
 impl RawTenant {
-    /// All user ids concatenated, in directory order (see [`user_ends`](RawTenant::user_ends)).
-    pub fn user_text(&self) -> String {
-        let t = &self.inner;
-        text_and_ends((0..t.user_count() as u32).filter_map(|i| t.user_id(i))).0
+    /// All user ids concatenated, in directory order (see [`user_ends`](RawTenant::user_ends)):
+    /// decoded straight from the tenant's id table, no copy in wasm memory.
+    pub fn user_text(&self) -> js_sys::JsString {
+        js_sys::JsString::from(self.inner.ids.text_and_ends().0)
     }
 
-    /// End offset of each user id in [`user_text`](RawTenant::user_text), in UTF-16 units.
-    pub fn user_ends(&self) -> Vec<u32> {
+    /// End offset of each user id in [`user_text`](RawTenant::user_text), in UTF-16 units:
+    /// the id table's own offsets when every id is ASCII.
+    pub fn user_ends(&self) -> js_sys::Uint32Array {
+        let (text, ends) = self.inner.ids.text_and_ends();
+        if text.is_ascii() {
+            return js_sys::Uint32Array::from(ends);
+        }
         let t = &self.inner;
-        text_and_ends((0..t.user_count() as u32).filter_map(|i| t.user_id(i))).1
+        let (_, ends) = text_and_ends((0..t.user_count() as u32).filter_map(|i| t.user_id(i)));
+        js_sys::Uint32Array::from(&ends[..])
     }
 
     /// Bit set of encoded fields that need no resolution in this tenant (see

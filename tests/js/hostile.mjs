@@ -159,5 +159,45 @@ export function runHostile(accord) {
   if (both.length === 0 && res.allowed.length + res.denied.length === 3) passed++;
   else failures.push({ name: "bulk never reports a record both allowed and denied", why: JSON.stringify(res) });
 
+  // A directory object is handed to wasm in parts of users: same tenant, same errors (all of
+  // them, in order) as its JSON text, across part boundaries.
+  const keep = (_k, v) => ((typeof v === "number" && !Number.isFinite(v)) || typeof v === "bigint" ? String(v) : v);
+  const outcome = (fn) => {
+    try {
+      const t = fn();
+      const ids = ["u0", "u1", "u4999", "u5000", "u9998", "u9999", "NaN", "7"];
+      return JSON.stringify(ids.flatMap((u) => ids.map((o) => t.check(u, "update", { type: "lead", id: "L", ownerId: o }).code)));
+    } catch (e) {
+      return e instanceof AccordError ? JSON.stringify(e.errors) : `not an AccordError: ${e}`;
+    }
+  };
+  const inParts = (edit) => {
+    const users = [];
+    // Managers come after their reports here: every reference crosses forward.
+    for (let i = 0; i < 10000; i++) users.push({ id: `u${i}`, role: i % 7 ? "limited" : "rep", managerId: i === 9999 ? null : `u${i + 1}`, title: i % 3 ? NaN : 7n, teams: i % 1000 ? undefined : ["t", "u0"] });
+    const d = { users, plan: "professional", org: "acme" };
+    edit(d.users);
+    return d;
+  };
+  const cases = {
+    valid: () => {},
+    errors: (u) => {
+      u[4999].role = "nope";
+      u[5000].id = "u3";
+      u[9000].managerId = "ghost";
+      u[9001].managerId = "u9001";
+      u[100] = 5;
+    },
+    cycle: (u) => (u[9999].managerId = "u0"),
+    toJSON: (u) => (u[6000] = { toJSON: (k) => ({ id: `k${k}`, role: "rep" }) }),
+    surrogate: (u) => (u[7000].id = "\ud800"),
+  };
+  for (const [name, edit] of Object.entries(cases)) {
+    const asObject = outcome(() => engine.tenant(inParts(edit)));
+    const asText = outcome(() => engine.tenant(JSON.stringify(inParts(edit), keep)));
+    if (asObject === asText && !asObject.startsWith("not")) passed++;
+    else failures.push({ name: `directory in parts: ${name}`, why: `${asObject.slice(0, 300)} vs ${asText.slice(0, 300)}` });
+  }
+
   return { passed, failed: failures.length, failures };
 }
