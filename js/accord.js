@@ -350,20 +350,8 @@ export class Tenant {
       if (p < 0) q = null;
       else {
         const m = Math.floor(p / 4096);
-        const reads = slots(m % 65536);
-        const readNames = reads.map((i) => this.#s.fields[i]);
-        q = { h: p % 4096, width: reads.length, name0: readNames[0], memo: null, cls: null, reads, readNames, explains: slots(Math.floor(m / 65536)) };
-        // Questions of one class (e.g. view, update and delete by one user under the same
-        // rules) answer every record alike: they share one set of kept answers.
-        const c = q.width <= 1 ? this.#raw.question_class(q.h) : -1;
-        let cls = c < 0 ? undefined : this.#classes.get(c);
-        if (cls === undefined) {
-          cls = { memo: null, asks: 0, members: [] };
-          if (c >= 0) this.#classes.set(c, cls);
-        }
-        cls.members.push(q);
-        q.cls = cls;
-        q.memo = cls.memo;
+        const readNames = slots(m % 65536).map((i) => this.#s.fields[i]);
+        q = { h: p % 4096, width: readNames.length, name0: readNames[0], memo: null, asks: 0, readNames, masks: m };
       }
       row[k] = q;
     }
@@ -386,7 +374,7 @@ export class Tenant {
     if (ty === undefined || s.types[ty].child) return null;
     const q = this.#question(u, a, ty);
     if (q === null) return null;
-    const list = pick === 1 ? q.explains : q.reads;
+    const list = slots(pick === 1 ? Math.floor(q.masks / 65536) : q.masks % 65536);
     const w = list.length;
     const names = list.map((k) => s.fields[k]);
     // A getter on a record may call back into this tenant: such a call gets columns of its own.
@@ -623,33 +611,41 @@ export class Tenant {
         q.h = -1; // the engine forgot it: prepare it again
         continue;
       }
-      if (key >= 0 && r >= 0) this.#remember(q, key, r);
+      if (key >= 0 && r >= 0) this.#remember(q, key, r, u, a, ty);
       return r;
     }
     return -1;
   }
 
-  // Keeps answer `r` of question `q` for field value `key`, within a memory budget: a class's
-  // table (two bits per name the tenant knows) is made on its 4th answer, and when the
+  // Keeps answer `r` of question `q` (just asked: its index holds) for field value `key`,
+  // within a memory budget. Questions of one class (e.g. view, update and delete by one user
+  // under the same rules) answer every record alike and share one table; a question joins
+  // its class's table on its 4th answer (one that reads no field, on its first), and when the
   // tables would pass MEMO_BYTES all questions are forgotten at once.
-  #remember(q, key, r) {
-    const c = q.cls;
-    if (c.memo === null) {
-      if (q.width === 0) c.memo = Uint8Array.of(r + 1);
-      else {
-        if (++c.asks < 4) return;
-        const size = (this.#nSyms + 3 + 3) >> 2;
-        if (this.#memoBytes + size > MEMO_BYTES) {
-          this.#forget();
-          return;
+  #remember(q, key, r, u, a, ty) {
+    if (q.memo === null) {
+      if (q.width !== 0 && ++q.asks < 4) return;
+      const id = this.#raw.question_class(q.h, u, a, ty);
+      let c = id < 0 ? undefined : this.#classes.get(id);
+      if (c === undefined) {
+        let memo;
+        if (q.width === 0) memo = Uint8Array.of(r + 1);
+        else {
+          const size = (this.#nSyms + 3 + 3) >> 2; // two bits per value
+          if (this.#memoBytes + size > MEMO_BYTES) {
+            this.#forget();
+            return;
+          }
+          this.#memoBytes += size;
+          memo = new Uint8Array(size);
         }
-        this.#memoBytes += size;
-        c.memo = new Uint8Array(size);
+        c = { memo };
+        if (id >= 0) this.#classes.set(id, c);
       }
-      for (const m of c.members) m.memo = c.memo;
+      q.memo = c.memo;
       if (q.width === 0) return;
     }
-    if (key >> 2 < c.memo.length) c.memo[key >> 2] |= (r + 1) << ((key & 3) << 1);
+    if (key >> 2 < q.memo.length) q.memo[key >> 2] |= (r + 1) << ((key & 3) << 1);
   }
 
   #forget() {

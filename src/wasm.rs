@@ -496,16 +496,22 @@ impl RawTenant {
         (qs.len() - 1) as f64 + masks * QUESTIONS as f64
     }
 
-    /// The class of prepared question `question` (see [`Prepared::class`]): questions of one
-    /// class give the same answer for every record, so a caller may keep one set of answers
-    /// for all of them. -1 when it has none (or `question` is not one).
-    pub fn question_class(&self, question: u32) -> f64 {
+    /// The class of prepared question `question`, which must still hold (user, action, ty)
+    /// (see [`Prepared::class`]): questions of one class give the same answer for every
+    /// record, so a caller may keep one set of answers for all of them. -1 when it has none,
+    /// or when `question` no longer holds that question.
+    pub fn question_class(&self, question: u32, user: u32, action: u32, ty: u32) -> f64 {
         let (Ok(qs), Ok(mut classes)) =
             (self.questions.try_borrow(), self.classes.try_borrow_mut())
         else {
             return -1.0;
         };
+        let asked = u16::try_from(action)
+            .ok()
+            .zip(u16::try_from(ty).ok())
+            .map(|(a, ty)| (user, a, ty));
         qs.get(question as usize)
+            .filter(|p| asked.is_some() && p.asked() == asked)
             .and_then(|p| p.class(&self.inner))
             .and_then(|c| classes.id(c))
             .map(f64::from)
