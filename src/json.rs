@@ -151,8 +151,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 }
 
-/// Reads the fields of one JSON object, reporting unknown and repeated keys once it is dropped
-/// through [`Fields::finish`].
+/// Reads the fields of one JSON object; [`Fields::open`] reports its unknown and repeated keys.
 pub struct Fields<'a> {
     path: String,
     pairs: &'a [(String, Json)],

@@ -30,6 +30,10 @@
 //! (role, type, action), [`directory`] compiles one account's users (the manager forest
 //! numbered so a reporting-line test is two array reads), [`eval`] answers one question,
 //! [`explain`] puts the answer into words, and [`batch`] runs many records at once.
+//! [`prepared`] checks a (user, action, type) question once against everything that does not
+//! depend on the record and knows which record fields its answer reads (from `reads.rs`), so
+//! callers that encode records themselves send only those, and a batch decided by one field
+//! is decided once per distinct value ([`prepared::Uniform`]).
 //! `wasm` (wasm32 only) is the thin JavaScript binding.
 //!
 //! ## Performance
