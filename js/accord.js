@@ -668,141 +668,159 @@ export class Tenant {
 
   /** The records `userId` may do `action` on: the caller's own objects, in order. */
   filter(userId, action, records) {
-    return guard(() => {
-      str(userId, "the user id");
-      str(action, "the action");
-      array(records, "the records");
-      const a = this.#s.actionIx.get(action);
-      const u = this.#user(userId);
-      const one = a === undefined ? null : this.#uniform(u, a, records, 0);
-      const c = a === undefined || one !== null ? null : this.#encodeMany(records);
-      const idx =
-        one !== null
-          ? this.#raw.filter_uniform(u, a, one.ty, records.length, one.tags, one.vals)
-          : c !== null
-            ? this.#raw.filter_codes(u, a, c.ty, c.pty, c.lvl, c.tags, c.vals)
-            : this.#raw.filter_json(userId, action, jsonText(records, "the records"));
-      const out = new Array(idx.length);
-      for (let k = 0; k < idx.length; k++) out[k] = records[idx[k]];
-      return out;
-    });
+    try {
+      return this.#filter(userId, action, records);
+    } catch (e) {
+      throw fail(e);
+    }
+  }
+
+  #filter(userId, action, records) {
+    str(userId, "the user id");
+    str(action, "the action");
+    array(records, "the records");
+    const a = this.#s.actionIx.get(action);
+    const u = this.#user(userId);
+    const one = a === undefined ? null : this.#uniform(u, a, records, 0);
+    const c = a === undefined || one !== null ? null : this.#encodeMany(records);
+    const idx =
+      one !== null
+        ? this.#raw.filter_uniform(u, a, one.ty, records.length, one.tags, one.vals)
+        : c !== null
+          ? this.#raw.filter_codes(u, a, c.ty, c.pty, c.lvl, c.tags, c.vals)
+          : this.#raw.filter_json(userId, action, jsonText(records, "the records"));
+    const out = new Array(idx.length);
+    for (let k = 0; k < idx.length; k++) out[k] = records[idx[k]];
+    return out;
   }
 
   /** Sum and count of `field` over the records `userId` may view; `groupBy` splits by a field. */
   total(userId, records, field, options = {}) {
-    return guard(() => {
-      str(userId, "the user id");
-      array(records, "the records");
-      str(field, "the field");
-      const groupBy = options == null ? undefined : options.groupBy;
-      if (groupBy !== undefined) str(groupBy, "groupBy");
-      const view = this.#s.actionIx.get("view");
-      const u = this.#user(userId);
-      const one = view === undefined ? null : this.#uniform(u, view, records, 0, field);
-      const c = view === undefined || one !== null ? null : this.#encodeMany(records);
-      if (one === null && c === null) return JSON.parse(this.#raw.total_json(userId, jsonText(records, "the records"), field, groupBy));
-      const n = records.length;
-      let kinds = one === null ? null : one.kinds;
-      let amounts = one === null ? null : one.amounts;
-      if (one === null) {
-        kinds = new Uint8Array(n);
-        amounts = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-          const v = records[i][field];
-          if (typeof v === "number") {
-            if (Number.isFinite(v)) {
-              kinds[i] = 1;
-              amounts[i] = v;
-            } else kinds[i] = 2;
-          } else kinds[i] = v === undefined || v === null ? 0 : typeof v === "string" ? 3 : typeof v === "boolean" ? 4 : 5;
-        }
+    try {
+      return this.#total(userId, records, field, options);
+    } catch (e) {
+      throw fail(e);
+    }
+  }
+
+  #total(userId, records, field, options) {
+    str(userId, "the user id");
+    array(records, "the records");
+    str(field, "the field");
+    const groupBy = options == null ? undefined : options.groupBy;
+    if (groupBy !== undefined) str(groupBy, "groupBy");
+    const view = this.#s.actionIx.get("view");
+    const u = this.#user(userId);
+    const one = view === undefined ? null : this.#uniform(u, view, records, 0, field);
+    const c = view === undefined || one !== null ? null : this.#encodeMany(records);
+    if (one === null && c === null) return JSON.parse(this.#raw.total_json(userId, jsonText(records, "the records"), field, groupBy));
+    const n = records.length;
+    let kinds = one === null ? null : one.kinds;
+    let amounts = one === null ? null : one.amounts;
+    if (one === null) {
+      kinds = new Uint8Array(n);
+      amounts = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = records[i][field];
+        if (typeof v === "number") {
+          if (Number.isFinite(v)) {
+            kinds[i] = 1;
+            amounts[i] = v;
+          } else kinds[i] = 2;
+        } else kinds[i] = v === undefined || v === null ? 0 : typeof v === "string" ? 3 : typeof v === "boolean" ? 4 : 5;
       }
-      const groups = new Uint32Array(groupBy === undefined ? 0 : n);
-      const keys = new Map();
-      if (groupBy !== undefined) {
-        for (let i = 0; i < n; i++) {
-          const key = String(records[i][groupBy]);
-          let g = keys.get(key);
-          if (g === undefined) keys.set(key, (g = keys.size));
-          groups[i] = g;
-        }
+    }
+    const groups = new Uint32Array(groupBy === undefined ? 0 : n);
+    const keys = new Map();
+    if (groupBy !== undefined) {
+      for (let i = 0; i < n; i++) {
+        const key = String(records[i][groupBy]);
+        let g = keys.get(key);
+        if (g === undefined) keys.set(key, (g = keys.size));
+        groups[i] = g;
       }
-      const res =
-        one !== null
-          ? this.#raw.total_uniform(u, view, one.ty, n, one.tags, one.vals, kinds, amounts, groups, keys.size, field)
-          : this.#raw.total_codes(u, view, c.ty, c.pty, c.lvl, c.tags, c.vals, kinds, amounts, groups, keys.size, field);
-      const out = { total: res[0], count: res[1] };
-      if (groupBy !== undefined) {
-        const list = [];
-        for (const [key, g] of keys) if (res[3 + 3 * g] > 0) list.push([res[4 + 3 * g], key, res[2 + 3 * g], res[3 + 3 * g]]);
-        list.sort((x, y) => x[0] - y[0]);
-        out.groups = {};
-        for (const [, key, total, count] of list) out.groups[key] = { total, count };
-      }
-      return out;
-    });
+    }
+    const res =
+      one !== null
+        ? this.#raw.total_uniform(u, view, one.ty, n, one.tags, one.vals, kinds, amounts, groups, keys.size, field)
+        : this.#raw.total_codes(u, view, c.ty, c.pty, c.lvl, c.tags, c.vals, kinds, amounts, groups, keys.size, field);
+    const out = { total: res[0], count: res[1] };
+    if (groupBy !== undefined) {
+      const list = [];
+      for (const [key, g] of keys) if (res[3 + 3 * g] > 0) list.push([res[4 + 3 * g], key, res[2 + 3 * g], res[3 + 3 * g]]);
+      list.sort((x, y) => x[0] - y[0]);
+      out.groups = {};
+      for (const [, key, total, count] of list) out.groups[key] = { total, count };
+    }
+    return out;
   }
 
   /** Per-record decisions of a bulk action: `{ allowed: id[], denied: { id, code, message }[] }`. */
   bulk(userId, action, records, options = {}) {
-    return guard(() => {
-      str(userId, "the user id");
-      str(action, "the action");
-      array(records, "the records");
-      const to = options == null ? undefined : options.to;
-      if (to !== undefined) str(to, "`to`");
-      const a = this.#s.actionIx.get(action);
-      const u = this.#user(userId);
-      const one = a === undefined ? null : this.#uniform(u, a, records, 1);
-      let c = a === undefined || one !== null ? null : this.#encodeMany(records);
-      // Records without a usable id take the exact path (which reports them).
-      for (let i = 0; c !== null && i < records.length; i++) {
-        const id = records[i].id;
-        if (typeof id !== "string" && typeof id !== "number" && typeof id !== "bigint") c = null;
+    try {
+      return this.#bulk(userId, action, records, options);
+    } catch (e) {
+      throw fail(e);
+    }
+  }
+
+  #bulk(userId, action, records, options) {
+    str(userId, "the user id");
+    str(action, "the action");
+    array(records, "the records");
+    const to = options == null ? undefined : options.to;
+    if (to !== undefined) str(to, "`to`");
+    const a = this.#s.actionIx.get(action);
+    const u = this.#user(userId);
+    const one = a === undefined ? null : this.#uniform(u, a, records, 1);
+    let c = a === undefined || one !== null ? null : this.#encodeMany(records);
+    // Records without a usable id take the exact path (which reports them).
+    for (let i = 0; c !== null && i < records.length; i++) {
+      const id = records[i].id;
+      if (typeof id !== "string" && typeof id !== "number" && typeof id !== "bigint") c = null;
+    }
+    if (one === null && c === null) {
+      const res = JSON.parse(this.#raw.bulk_json(userId, action, jsonText(records, "the records"), to));
+      return {
+        allowed: res.allowed.map((i) => records[i].id),
+        denied: res.denied.map((d) => ({ id: records[d.i].id, code: d.code, message: d.message })),
+      };
+    }
+    const n = records.length;
+    const out = new Uint32Array(n);
+    const text =
+      one !== null
+        ? this.#raw.bulk_uniform(userId, a, to, one.ty, n, one.tags, one.vals, out)
+        : this.#raw.bulk_codes(userId, a, to, c.ty, c.pty, c.lvl, c.tags, c.vals, out);
+    // Each distinct refusal comes worded once, with marks where the record's own values go:
+    // U+FDD0 its id, U+FDD1 its parent's id, U+FDD2 + k the value of field k (a user or team
+    // the engine knows). Put back the caller's own values, exactly as the engine prints them.
+    const fields = this.#s.fields;
+    const templates = JSON.parse(text).map(([code, message]) => [
+      code,
+      message.split(MARKS).map((p, j) => (j % 2 === 0 ? p : p.charCodeAt(0) - 0xfdd2)),
+    ]);
+    const allowed = [];
+    const denied = [];
+    for (let i = 0; i < n; i++) {
+      const r = records[i];
+      const o = out[i];
+      if (o === 0) {
+        allowed.push(r.id);
+        continue;
       }
-      if (one === null && c === null) {
-        const res = JSON.parse(this.#raw.bulk_json(userId, action, jsonText(records, "the records"), to));
-        return {
-          allowed: res.allowed.map((i) => records[i].id),
-          denied: res.denied.map((d) => ({ id: records[d.i].id, code: d.code, message: d.message })),
-        };
+      const [code, pieces] = templates[o - 1];
+      let message = pieces[0];
+      for (let j = 1; j < pieces.length; j += 2) {
+        const m = pieces[j];
+        let x;
+        if (m === -2) x = r.id;
+        else if (m === -1) x = r.parent == null ? "" : r.parent.id;
+        else x = (one === null && r.parent != null && this.#s.types[c.ty[i]].child ? r.parent : r)[fields[m]];
+        message += (x == null ? "" : String(x)) + pieces[j + 1];
       }
-      const n = records.length;
-      const out = new Uint32Array(n);
-      const text =
-        one !== null
-          ? this.#raw.bulk_uniform(userId, a, to, one.ty, n, one.tags, one.vals, out)
-          : this.#raw.bulk_codes(userId, a, to, c.ty, c.pty, c.lvl, c.tags, c.vals, out);
-      // Each distinct refusal comes worded once, with marks where the record's own values go:
-      // U+FDD0 its id, U+FDD1 its parent's id, U+FDD2 + k the value of field k (a user or team
-      // the engine knows). Put back the caller's own values, exactly as the engine prints them.
-      const fields = this.#s.fields;
-      const templates = JSON.parse(text).map(([code, message]) => [
-        code,
-        message.split(MARKS).map((p, j) => (j % 2 === 0 ? p : p.charCodeAt(0) - 0xfdd2)),
-      ]);
-      const allowed = [];
-      const denied = [];
-      for (let i = 0; i < n; i++) {
-        const r = records[i];
-        const o = out[i];
-        if (o === 0) {
-          allowed.push(r.id);
-          continue;
-        }
-        const [code, pieces] = templates[o - 1];
-        let message = pieces[0];
-        for (let j = 1; j < pieces.length; j += 2) {
-          const m = pieces[j];
-          let x;
-          if (m === -2) x = r.id;
-          else if (m === -1) x = r.parent == null ? "" : r.parent.id;
-          else x = (one === null && r.parent != null && this.#s.types[c.ty[i]].child ? r.parent : r)[fields[m]];
-          message += (x == null ? "" : String(x)) + pieces[j + 1];
-        }
-        denied.push({ id: r.id, code, message });
-      }
-      return { allowed, denied };
-    });
+      denied.push({ id: r.id, code, message });
+    }
+    return { allowed, denied };
   }
 }
