@@ -658,12 +658,20 @@ export class Tenant {
 
   /** The decision with its reason: `{ allowed, code, message, rule, upgradeTo? }`. */
   check(userId, action, resource) {
-    return guard(() => JSON.parse(this.#raw.check_json(str(userId, "the user id"), str(action, "the action"), jsonText(resource, "the resource"))));
+    try {
+      return JSON.parse(this.#raw.check_json(str(userId, "the user id"), str(action, "the action"), jsonText(resource, "the resource")));
+    } catch (e) {
+      throw fail(e);
+    }
   }
 
   /** The actions `userId` may do on `resource`, sorted (which buttons to show). */
   permitted(userId, resource) {
-    return guard(() => JSON.parse(this.#raw.permitted_json(str(userId, "the user id"), jsonText(resource, "the resource"))));
+    try {
+      return JSON.parse(this.#raw.permitted_json(str(userId, "the user id"), jsonText(resource, "the resource")));
+    } catch (e) {
+      throw fail(e);
+    }
   }
 
   /** The records `userId` may do `action` on: the caller's own objects, in order. */
