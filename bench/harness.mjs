@@ -111,46 +111,29 @@ export async function run(env, loaders, options = {}) {
 
   // ---- the figures ----
   const sample = (lib, list, n) => (lib.sampled && n < list.length ? list.slice(0, n) : list);
+  const check = {
+    key: "check",
+    label: "single check (10,000 random triples)",
+    perOp: true,
+    input(lib) {
+      const n = lib.sampled ? opt.cedarSample.check : sc.checks.users.length;
+      return { n, us: sc.checks.users.slice(0, n), as: sc.checks.actions.slice(0, n), ls: sc.checks.leads.slice(0, n) };
+    },
+    exec(lib, t, i) {
+      const out = new Uint8Array(i.n);
+      lib.checks(t, i.us, i.as, i.ls, out);
+      return out;
+    },
+    full: sc.checks.users.length,
+    size: (i) => i.n,
+    print: (r) => `${r.reduce((s, x) => s + x, 0)} allowed of ${r.length}`,
+    fp: (r) => fnv(r.join("")),
+  };
   const figures = [
-    {
-      key: "check",
-      label: "single check (10,000 random triples)",
-      perOp: true,
-      input(lib) {
-        const n = lib.sampled ? opt.cedarSample.check : sc.checks.users.length;
-        return { n, us: sc.checks.users.slice(0, n), as: sc.checks.actions.slice(0, n), ls: sc.checks.leads.slice(0, n) };
-      },
-      exec(lib, t, i) {
-        const out = new Uint8Array(i.n);
-        lib.checks(t, i.us, i.as, i.ls, out);
-        return out;
-      },
-      full: sc.checks.users.length,
-      size: (i) => i.n,
-      print: (r) => `${r.reduce((s, x) => s + x, 0)} allowed of ${r.length}`,
-      fp: (r) => fnv(r.join("")),
-    },
-    {
-      // The same triples asked of a tenant built just before (not timed): what a page pays on
-      // its first questions, before any library-side memo of earlier answers can help.
-      key: "check1",
-      label: "single check, first asks (fresh tenant per pass)",
-      perOp: true,
-      fresh: true,
-      input(lib) {
-        const n = lib.sampled ? opt.cedarSample.check : sc.checks.users.length;
-        return { n, us: sc.checks.users.slice(0, n), as: sc.checks.actions.slice(0, n), ls: sc.checks.leads.slice(0, n) };
-      },
-      exec(lib, t, i) {
-        const out = new Uint8Array(i.n);
-        lib.checks(t, i.us, i.as, i.ls, out);
-        return out;
-      },
-      full: sc.checks.users.length,
-      size: (i) => i.n,
-      print: (r) => `${r.reduce((s, x) => s + x, 0)} allowed of ${r.length}`,
-      fp: (r) => fnv(r.join("")),
-    },
+    check,
+    // The same triples asked of a tenant built just before (not timed): what a page pays on
+    // its first questions, before any library-side memo of earlier answers can help.
+    { ...check, key: "check1", label: "single check, first asks (fresh tenant per pass)", fresh: true },
     {
       key: "filter",
       label: `filter 100k leads, depth-3 manager (${sc.manager})`,

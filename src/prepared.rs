@@ -253,6 +253,16 @@ impl Prepared {
             _ => None,
         }
     }
+
+    /// True when it answers (user, action, records of type `ty`), as a caller names them: what
+    /// a caller holding an index to a kept question checks before using it.
+    pub fn holds(&self, user: u32, action: u32, ty: u32) -> bool {
+        let asked = u16::try_from(action)
+            .ok()
+            .zip(u16::try_from(ty).ok())
+            .map(|(a, ty)| (user, a, ty));
+        asked.is_some() && self.asked() == asked
+    }
 }
 
 /// What a prepared question's answer for a record depends on besides the record: equal

@@ -506,12 +506,8 @@ impl RawTenant {
         else {
             return -1.0;
         };
-        let asked = u16::try_from(action)
-            .ok()
-            .zip(u16::try_from(ty).ok())
-            .map(|(a, ty)| (user, a, ty));
         qs.get(question as usize)
-            .filter(|p| asked.is_some() && p.asked() == asked)
+            .filter(|p| p.holds(user, action, ty))
             .and_then(|p| p.class(&self.inner))
             .and_then(|c| classes.id(c))
             .map(f64::from)
@@ -542,13 +538,9 @@ impl RawTenant {
         else {
             return -1;
         };
-        let asked = u16::try_from(action)
-            .ok()
-            .zip(u16::try_from(ty).ok())
-            .map(|(a, ty)| (user, a, ty));
         let Some(p) = qs
             .get(question as usize)
-            .filter(|p| asked.is_some() && p.asked() == asked)
+            .filter(|p| p.holds(user, action, ty))
         else {
             return -2;
         };
