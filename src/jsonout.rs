@@ -252,3 +252,34 @@ impl ToJson for Groups<'_> {
         raw(out, "}");
     }
 }
+
+impl ToJson for crate::json::Json {
+    fn write(&self, out: &mut String) {
+        use crate::json::Json;
+        match self {
+            Json::Null => raw(out, "null"),
+            Json::Bool(b) => b.write(out),
+            Json::Num(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
+                if *n < 0.0 {
+                    raw(out, "-");
+                }
+                (n.abs() as u64).write(out)
+            }
+            Json::Num(n) => n.write(out),
+            Json::Str(s) => s.write(out),
+            Json::Arr(items) => items.write(out),
+            Json::Obj(pairs) => {
+                raw(out, "{");
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        raw(out, ",");
+                    }
+                    k.write(out);
+                    raw(out, ":");
+                    v.write(out);
+                }
+                raw(out, "}");
+            }
+        }
+    }
+}

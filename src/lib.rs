@@ -69,6 +69,7 @@ pub mod json;
 pub mod jsonout;
 pub mod jsonparse;
 pub mod limits;
+pub mod plan;
 pub mod policy;
 pub mod prepared;
 pub mod presets;

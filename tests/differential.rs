@@ -18,6 +18,8 @@ mod collisions;
 mod fuzz_checks;
 #[path = "differential/gen.rs"]
 mod gen;
+#[path = "differential/plans.rs"]
+mod plans;
 #[path = "differential/props.rs"]
 mod props;
 #[path = "differential/reference.rs"]

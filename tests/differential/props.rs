@@ -158,6 +158,12 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
         }
         same!("can", can, rt.can(&u, &action, &rec), ctx());
         stats.questions += 2;
+        if let (Ok(yes), Some((rust, json))) = (&can, crate::plans::via_plan(&t, &u, &action, &rec))
+        {
+            same!("can through the plan", rust, *yes, ctx());
+            same!("can through the plan's JSON", json, *yes, ctx());
+            stats.questions += 2;
+        }
         if let Ok(d) = &a {
             stats.allowed += d.0 as usize;
             *stats.codes.entry(d.1.clone()).or_default() += 1;

@@ -1,0 +1,522 @@
+//! Building a plan: the evaluator's stages, with the user fixed and the record left open.
+//!
+//! Every function here mirrors one in `eval.rs` (`allows_on`, `denied_by`, `outcome`,
+//! `state_ok`, `scope_ok`, `cond`) and must give, for every record, the answer that function
+//! gives: the property tests compare them on random policies, directories and records.
+
+use super::{Kind, Plan, Pred, Set, MAX_ATTR_VALUES, MAX_PLAN_NODES};
+use crate::compile::{
+    CNode, Grant, Lit, Opd, F_ASSIGNEE, F_CREATOR, F_ID, F_OWNER, F_STATE, F_TEAM, NONE16, NONE32,
+    NONE8,
+};
+use crate::directory::Tenant;
+use crate::error::Error;
+use crate::eval::{Facts, Subject, Val, Verdict};
+use crate::hasher::{map_with_capacity, Map};
+use crate::policy::{Effect, Scope};
+
+/// A condition operand once the user is known.
+#[derive(Debug, Clone, Copy)]
+enum Opnd {
+    Val(Val),
+    Field(u8),
+    /// An attribute of the user a record field names.
+    UserOf(u8, u8),
+}
+
+struct Builder<'t> {
+    t: &'t Tenant,
+    sets: Vec<Set>,
+    set_ix: Map<Set, u32>,
+    nodes: usize,
+}
+
+fn too_large() -> Error {
+    Error::new(
+        "plan_too_large",
+        format!("the question's plan would hold over {MAX_PLAN_NODES} nodes"),
+        "",
+    )
+}
+
+/// `and` of `items`, folded: `false` absorbs, `true` drops out.
+pub(super) fn and(items: Vec<Pred>) -> Pred {
+    let mut out = Vec::with_capacity(items.len());
+    for p in items {
+        match p {
+            Pred::Const(true) => {}
+            Pred::Const(false) => return Pred::Const(false),
+            Pred::And(inner) => out.extend(inner),
+            p => out.push(p),
+        }
+    }
+    match out.len() {
+        0 => Pred::Const(true),
+        1 => out.pop().unwrap_or(Pred::Const(true)),
+        _ => Pred::And(out),
+    }
+}
+
+/// `or` of `items`, folded: `true` absorbs, `false` drops out.
+pub(super) fn or(items: Vec<Pred>) -> Pred {
+    let mut out = Vec::with_capacity(items.len());
+    for p in items {
+        match p {
+            Pred::Const(false) => {}
+            Pred::Const(true) => return Pred::Const(true),
+            Pred::Or(inner) => out.extend(inner),
+            p => out.push(p),
+        }
+    }
+    match out.len() {
+        0 => Pred::Const(false),
+        1 => out.pop().unwrap_or(Pred::Const(false)),
+        _ => Pred::Or(out),
+    }
+}
+
+fn not(p: Pred) -> Pred {
+    match p {
+        Pred::Const(b) => Pred::Const(!b),
+        Pred::Not(inner) => *inner,
+        p => Pred::Not(Box::new(p)),
+    }
+}
+
+fn nullish(v: Val) -> bool {
+    matches!(v, Val::Absent | Val::Null)
+}
+
+impl Tenant {
+    /// The plan of (`user`, `action`, records of type `ty`): an unknown user's is `never`.
+    /// `ty` and `action` are indices as [`Tenant::type_index`] and [`Tenant::action_index`]
+    /// give them; an action not declared on the type plans as `never`.
+    pub fn plan_for(&self, user: Option<u32>, action: u16, ty: u16) -> Result<Plan, Error> {
+        let mut b = Builder {
+            t: self,
+            sets: Vec::new(),
+            set_ix: map_with_capacity(8),
+            nodes: 0,
+        };
+        let kind = match user {
+            None => Kind::Never(Verdict::UnknownUser),
+            Some(u) => b.question(u, action, ty)?,
+        };
+        Ok(Plan {
+            user,
+            ty,
+            action,
+            kind,
+            sets: b.sets,
+        })
+    }
+
+    /// The type-level subject of `ty` (a child type's under its first parent), for wording.
+    pub(crate) fn type_subject(&self, ty: u16) -> Subject {
+        let info = self.engine.types.get(ty as usize);
+        match info.and_then(|t| t.parents.first()) {
+            Some(&p) => Subject {
+                child: Some(ty),
+                facts: Facts::type_level(p),
+            },
+            None => Subject {
+                child: None,
+                facts: Facts::type_level(ty),
+            },
+        }
+    }
+}
+
+impl Builder<'_> {
+    fn set(&mut self, s: Set) -> u32 {
+        if let Some(&i) = self.set_ix.get(&s) {
+            return i;
+        }
+        let i = self.sets.len() as u32;
+        self.set_ix.insert(s.clone(), i);
+        self.sets.push(s);
+        i
+    }
+
+    fn syms(&mut self, mut list: Vec<u32>) -> u32 {
+        list.sort_unstable();
+        list.dedup();
+        self.set(Set::Syms(list))
+    }
+
+    fn count(&mut self, n: usize) -> Result<(), Error> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > MAX_PLAN_NODES {
+            return Err(too_large());
+        }
+        Ok(())
+    }
+
+    fn question(&mut self, user: u32, action: u16, ty: u16) -> Result<Kind, Error> {
+        let t = self.t;
+        let info = t.engine.types.get(ty as usize);
+        let (pred, rule) = match info.filter(|i| i.is_child()) {
+            Some(child) => {
+                // A child record follows its parent (ZS-6): one branch per parent type.
+                let mapped = child.follow.get(action as usize).copied().unwrap_or(NONE16);
+                let mut branches = Vec::new();
+                for &p in &child.parents {
+                    let (pred, _) = self.allows(user, p, mapped, false)?;
+                    branches.push(and(vec![Pred::Parent(p), pred]));
+                }
+                (or(branches), None)
+            }
+            None => self.allows(user, ty, action, false)?,
+        };
+        Ok(match pred {
+            Pred::Const(true) => match rule {
+                Some(rule) => Kind::Always { rule },
+                None => Kind::Where(Pred::Const(true)),
+            },
+            Pred::Const(false) => Kind::Never(self.never(user, action, ty)),
+            p => Kind::Where(p),
+        })
+    }
+
+    /// Why no record is allowed: the type-level verdict when it denies, else the verdict on
+    /// a record with no fields (a scope whose set is empty: a user without teams).
+    fn never(&self, user: u32, action: u16, ty: u16) -> Verdict {
+        let t = self.t;
+        let mut s = t.type_subject(ty);
+        let v = t.verdict(Some(user), action, &s);
+        if !v.allowed() {
+            return v;
+        }
+        s.facts.type_level = false;
+        t.verdict(Some(user), action, &s)
+    }
+
+    /// The grants of the user's candidate lists for (type, action), in evaluation order.
+    fn grants(&self, user: u32, ty: u16, action: u16) -> Vec<Grant> {
+        let mut out = Vec::new();
+        self.t.lists(user, ty, action, |grants| {
+            out.extend_from_slice(grants);
+            false
+        });
+        out
+    }
+
+    /// Mirrors `allows_on`: the residual, and the first rule whose residual is `true`.
+    fn allows(
+        &mut self,
+        user: u32,
+        ty: u16,
+        action: u16,
+        delegated: bool,
+    ) -> Result<(Pred, Option<u32>), Error> {
+        let t = self.t;
+        let grants = self.grants(user, ty, action);
+        let mut denies = Vec::new();
+        let mut allows = Vec::new();
+        let mut always = None;
+        for g in &grants {
+            let Some(rule) = t.engine.rules.get(g.rule as usize) else {
+                continue;
+            };
+            if t.static_stage(user, g).is_err() {
+                continue;
+            }
+            let p = self.outcome(user, g, ty, action, delegated)?;
+            if rule.effect == Effect::Deny {
+                if t.engine.has_deny {
+                    denies.push(p);
+                }
+            } else {
+                if p == Pred::Const(true) && always.is_none() {
+                    always = Some(g.rule);
+                }
+                allows.push(p);
+            }
+        }
+        let denied = or(denies);
+        let pred = and(vec![not(denied.clone()), or(allows)]);
+        let always = if denied == Pred::Const(false) {
+            always
+        } else {
+            None
+        };
+        self.count(1)?;
+        Ok((pred, always))
+    }
+
+    /// Mirrors `outcome` for a record: state, condition, scope (the static stages passed).
+    fn outcome(
+        &mut self,
+        user: u32,
+        g: &Grant,
+        ty: u16,
+        action: u16,
+        delegated: bool,
+    ) -> Result<Pred, Error> {
+        let t = self.t;
+        let Some(rule) = t.engine.rules.get(g.rule as usize) else {
+            return Ok(Pred::Const(false));
+        };
+        let state = self.state(ty, action);
+        if state == Pred::Const(false) {
+            return Ok(state);
+        }
+        let cond = match rule.cond {
+            Some(c) => self.cond(c, user, 0)?,
+            None => Pred::Const(true),
+        };
+        if cond == Pred::Const(false) {
+            return Ok(cond);
+        }
+        let scope = self.scope(rule.scope, user, ty, action, delegated)?;
+        Ok(and(vec![state, cond, scope]))
+    }
+
+    /// Mirrors `state_ok`.
+    fn state(&mut self, ty: u16, action: u16) -> Pred {
+        let t = self.t;
+        let Some(info) = t.engine.types.get(ty as usize) else {
+            return Pred::Const(false);
+        };
+        let from = info.from.get(action as usize).copied().unwrap_or(u64::MAX);
+        if from == u64::MAX {
+            return Pred::Const(true);
+        }
+        let slot = t.engine.fixed.get(F_STATE).copied().unwrap_or(NONE8);
+        if slot == NONE8 {
+            return Pred::Const(false);
+        }
+        let allowed: Vec<u32> = info
+            .state_lit
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 64 && from & (1u64 << i) != 0)
+            .filter_map(|(_, &l)| t.lit_map.get(l as usize).copied())
+            .filter(|&s| s != NONE32)
+            .collect();
+        if allowed.is_empty() {
+            return Pred::Const(false);
+        }
+        Pred::In(slot, self.syms(allowed))
+    }
+
+    /// Mirrors `scope_ok`.
+    fn scope(
+        &mut self,
+        scope: Scope,
+        user: u32,
+        ty: u16,
+        action: u16,
+        delegated: bool,
+    ) -> Result<Pred, Error> {
+        let t = self.t;
+        let slot = |which: usize| t.engine.fixed.get(which).copied().filter(|&s| s != NONE8);
+        let is_user = |which: usize| match slot(which) {
+            Some(s) => Pred::Eq(s, Val::Str(user)),
+            None => Pred::Const(false),
+        };
+        Ok(match scope {
+            Scope::All => Pred::Const(true),
+            Scope::Own => is_user(F_OWNER),
+            Scope::Created => is_user(F_CREATOR),
+            Scope::Assignee => is_user(F_ASSIGNEE),
+            Scope::Subordinates => match slot(F_OWNER) {
+                Some(s) => Pred::In(s, self.set(Set::Line(user))),
+                None => Pred::Const(false),
+            },
+            Scope::Team => match slot(F_TEAM) {
+                Some(s) => {
+                    let teams = t.teams_of(user).to_vec();
+                    Pred::In(s, self.syms(teams))
+                }
+                None => Pred::Const(false),
+            },
+            Scope::Org => {
+                let org = t.users.get(user as usize).map(|u| u.org).unwrap_or(NONE32);
+                if org == NONE32 {
+                    Pred::Const(false)
+                } else {
+                    Pred::Orgs(self.syms(vec![org]))
+                }
+            }
+            Scope::Granted => match slot(F_ID) {
+                Some(s) => {
+                    let ids: Vec<u32> = t
+                        .grants
+                        .iter()
+                        .filter(|(u, gty, _)| *u == user && *gty == ty)
+                        .map(|(_, _, id)| *id)
+                        .collect();
+                    Pred::In(s, self.syms(ids))
+                }
+                None => Pred::Const(false),
+            },
+            Scope::Manager => {
+                let manager = t
+                    .users
+                    .get(user as usize)
+                    .map(|u| u.manager)
+                    .unwrap_or(NONE32);
+                if delegated || manager == NONE32 {
+                    Pred::Const(false)
+                } else {
+                    self.allows(manager, ty, action, true)?.0
+                }
+            }
+        })
+    }
+
+    /// Mirrors `cond` for a record (two-valued: a record with an id reads every field).
+    fn cond(&mut self, node: u32, user: u32, depth: usize) -> Result<Pred, Error> {
+        if depth > crate::limits::MAX_CONDITION_DEPTH {
+            return Ok(Pred::Const(false));
+        }
+        let t = self.t;
+        self.count(1)?;
+        Ok(match t.engine.conds.get(node as usize) {
+            // The evaluator lets a missing node pass (it cannot occur in a compiled engine).
+            None => Pred::Const(true),
+            Some(CNode::Const(b)) => Pred::Const(*b),
+            Some(CNode::Eq(a, b)) => {
+                let (a, b) = (self.operand(*a, user), self.operand(*b, user));
+                self.eq(a, b)?
+            }
+            Some(CNode::In(a, list)) => {
+                let a = self.operand(*a, user);
+                let vals: Vec<Val> = list.iter().map(|l| self.lit(*l)).collect();
+                self.one_of(a, &vals)?
+            }
+            Some(CNode::Not(inner)) => not(self.cond(*inner, user, depth + 1)?),
+            Some(CNode::And(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for &i in items {
+                    out.push(self.cond(i, user, depth + 1)?);
+                }
+                and(out)
+            }
+            Some(CNode::Or(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for &i in items {
+                    out.push(self.cond(i, user, depth + 1)?);
+                }
+                or(out)
+            }
+        })
+    }
+
+    fn lit(&self, l: Lit) -> Val {
+        match l {
+            Lit::Null => Val::Null,
+            Lit::Bool(b) => Val::Bool(b),
+            Lit::Num(n) => Val::Num(n),
+            Lit::Str(i) => Val::Str(self.t.lit_map.get(i as usize).copied().unwrap_or(NONE32)),
+        }
+    }
+
+    fn operand(&self, o: Opd, user: u32) -> Opnd {
+        match o {
+            Opd::Lit(l) => Opnd::Val(self.lit(l)),
+            Opd::UserAttr(a) => Opnd::Val(self.t.attr(user, a)),
+            Opd::Field(i) => Opnd::Field(i),
+            Opd::UserOf { field, attr } => Opnd::UserOf(field, attr),
+        }
+    }
+
+    /// A field equals a constant, as `Val::same` decides.
+    fn field_is(&mut self, slot: u8, v: Val) -> Pred {
+        match v {
+            Val::Absent | Val::Null => Pred::Missing(slot),
+            Val::Str(NONE32) => Pred::Const(false),
+            v => Pred::Eq(slot, v),
+        }
+    }
+
+    /// The user a record field names has attribute `attr` equal to `v`: a field that names
+    /// no user reads as absent.
+    fn user_of_is(&mut self, slot: u8, attr: u8, v: Val) -> Result<Pred, Error> {
+        let t = self.t;
+        let n = t.users.len() as u32;
+        self.count(1)?;
+        if nullish(v) {
+            let set: Vec<u32> = (0..n).filter(|&u| !nullish(t.attr(u, attr))).collect();
+            return Ok(not(Pred::In(slot, self.syms(set))));
+        }
+        let set: Vec<u32> = (0..n).filter(|&u| t.attr(u, attr).same(v)).collect();
+        Ok(Pred::In(slot, self.syms(set)))
+    }
+
+    /// The distinct values (not absent or null) attribute `attr` takes among the users.
+    fn attr_values(&self, attr: u8) -> Result<Vec<Val>, Error> {
+        let t = self.t;
+        let mut out: Vec<Val> = Vec::new();
+        for u in 0..t.users.len() as u32 {
+            let v = t.attr(u, attr);
+            if nullish(v) || out.iter().any(|o| o.same(v)) {
+                continue;
+            }
+            if out.len() >= MAX_ATTR_VALUES {
+                return Err(Error::new(
+                    "plan_too_large",
+                    format!("a condition compares a record field with a user attribute of over {MAX_ATTR_VALUES} distinct values"),
+                    "",
+                ));
+            }
+            out.push(v);
+        }
+        Ok(out)
+    }
+
+    /// An operand equals a constant.
+    fn is(&mut self, a: Opnd, v: Val) -> Result<Pred, Error> {
+        Ok(match a {
+            Opnd::Val(x) => Pred::Const(x.same(v)),
+            Opnd::Field(f) => self.field_is(f, v),
+            Opnd::UserOf(f, attr) => self.user_of_is(f, attr, v)?,
+        })
+    }
+
+    /// Mirrors `CNode::Eq`.
+    fn eq(&mut self, a: Opnd, b: Opnd) -> Result<Pred, Error> {
+        match (a, b) {
+            (Opnd::Val(v), other) | (other, Opnd::Val(v)) => self.is(other, v),
+            (Opnd::UserOf(f, attr), other) | (other, Opnd::UserOf(f, attr)) => {
+                // One branch per value the attribute takes, and one for "absent".
+                let mut branches = Vec::new();
+                for v in self.attr_values(attr)? {
+                    let left = self.user_of_is(f, attr, v)?;
+                    let right = self.is(other, v)?;
+                    branches.push(and(vec![left, right]));
+                }
+                let left = self.user_of_is(f, attr, Val::Null)?;
+                let right = self.is(other, Val::Null)?;
+                branches.push(and(vec![left, right]));
+                Ok(or(branches))
+            }
+            (Opnd::Field(_), Opnd::Field(_)) => Err(Error::new(
+                "invalid_condition",
+                "`eq` cannot compare two record fields",
+                "",
+            )),
+        }
+    }
+
+    /// Mirrors `CNode::In`: strings the tenant knows become one set.
+    fn one_of(&mut self, a: Opnd, vals: &[Val]) -> Result<Pred, Error> {
+        if let Opnd::Field(f) = a {
+            let strings: Vec<u32> = vals.iter().filter_map(|v| v.sym()).collect();
+            let mut out = Vec::new();
+            if !strings.is_empty() {
+                out.push(Pred::In(f, self.syms(strings)));
+            }
+            for v in vals.iter().filter(|v| !matches!(v, Val::Str(_))) {
+                out.push(self.field_is(f, *v));
+            }
+            return Ok(or(out));
+        }
+        let mut out = Vec::with_capacity(vals.len());
+        for v in vals {
+            out.push(self.is(a, *v)?);
+        }
+        Ok(or(out))
+    }
+}
