@@ -184,8 +184,50 @@ export class Engine {
   tenant(directory: Directory | string): Tenant;
 }
 
+/** A record field a plan reads: `ownerId`, or `parent.ownerId` for a child type (ZS-6). */
+export type PlanField = string;
+
+/** A plan's predicate over one record (docs/plans.md). */
+export type PlanPredicate =
+  | { eq: [PlanField, string | number | boolean] }
+  | { null: PlanField }
+  | { in: [PlanField, number] }
+  | { overlaps: [PlanField, number] }
+  | { not: PlanPredicate }
+  | { and: PlanPredicate[] }
+  | { or: PlanPredicate[] };
+
+interface PlanHead {
+  user: string;
+  action: string;
+  type: string;
+}
+
+/** What remains of (user, action, type) once the user is known (docs/plans.md). */
+export type Plan =
+  | (PlanHead & { kind: "always"; rule: string })
+  | (PlanHead & { kind: "never"; code: ReasonCode; message: string; rule: string | null; upgradeTo?: string })
+  | (PlanHead & { kind: "where"; where: PlanPredicate; sets: string[][] });
+
+/** One signed-in user: the tenant's questions without the user argument. */
+export class UserHandle {
+  private constructor();
+  readonly id: string;
+  can<R extends AccordRecord>(action: string, resource: R): boolean;
+  check<R extends AccordRecord>(action: string, resource: R): Decision;
+  permitted<R extends AccordRecord>(resource: R): string[];
+  filter<R extends AccordRecord>(action: string, records: readonly R[]): R[];
+  total<R extends AccordRecord>(records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
+  bulk<R extends AccordRecord>(action: string, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
+  plan(action: string, type: string): Plan;
+}
+
 export class Tenant {
   private constructor();
+  /** A handle bound to one user; each (action, type) compiles once into a plan run in JavaScript. */
+  user(userId: string): UserHandle;
+  /** What remains of (userId, action, type) once the user is known. */
+  plan(userId: string, action: string, type: string): Plan;
   can<R extends AccordRecord>(userId: string, action: string, resource: R): boolean;
   check<R extends AccordRecord>(userId: string, action: string, resource: R): Decision;
   permitted<R extends AccordRecord>(userId: string, resource: R): string[];

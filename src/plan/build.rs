@@ -111,6 +111,14 @@ impl Tenant {
         })
     }
 
+    /// [`plan_for`](Tenant::plan_for) by names: an unknown type or an action the type does
+    /// not declare is an error (`unknown_type`, `unknown_action`), an unknown user a `never`.
+    pub fn plan_named(&self, user: &str, action: &str, ty: &str) -> Result<Plan, Error> {
+        let ty = self.type_index(ty, "")?;
+        let a = self.action_index(action, &self.type_subject(ty))?;
+        self.plan_for(self.user_index(user), a, ty)
+    }
+
     /// The type-level subject of `ty` (a child type's under its first parent), for wording.
     pub(crate) fn type_subject(&self, ty: u16) -> Subject {
         let info = self.engine.types.get(ty as usize);
