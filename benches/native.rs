@@ -18,9 +18,9 @@
 //! the plain-Rust reference disagree on any decision, count or sum. Timings are never asserted.
 //! `BENCH_QUICK=1` runs fewer repetitions.
 
+use accord::eval::prepared::{Prepared, Uniform};
 use accord::eval::Subject;
 use accord::explain::Refusals;
-use accord::prepared::{Prepared, Uniform};
 use accord::{Engine, Json, Tenant};
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;

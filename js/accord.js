@@ -12,7 +12,7 @@ const MAX_FAST_STRING = 341; // longer strings take the exact path (1,024 UTF-8 
 const QUESTION_USERS = 4096; // users whose question fields are kept (then forgotten at once)
 const KEEP_COLUMN = 1 << 20; // longest batch column kept for the next call
 const MEMO_BYTES = 8 << 20; // answers kept by field value, all questions together (see #remember)
-const MARKS = /([\uFDD0-\uFDE1])/; // ids and field values in bulk refusals (see wasm.rs)
+const MARKS = /([\uFDD0-\uFDE1])/; // ids and field values in bulk refusals (see src/wasm/)
 
 // Writes one field value in the compact encoding (a tag and a number, strings as tenant
 // symbols, -1 when unknown) at `at`; false when the record must take the exact (JSON) path.
@@ -361,7 +361,7 @@ export class Tenant {
   // Encodes the question's fields of every record into columns when all are records of one
   // non-child type with an id (the uniform path); null otherwise. `pick` chooses the
   // question's reads (0) or explains (1); `amount`, when given, is the field `total` sums,
-  // read in the same pass (its kind and value, as `sum` in wasm.rs reads them). One pass over
+  // read in the same pass (its kind and value, as `sum` in src/wasm/ reads them). One pass over
   // the records, no object per record, columns reused from call to call.
   #uniform(u, a, records, pick, amount) {
     const n = records.length;

@@ -2,14 +2,14 @@
 //! [`bulk`](Tenant::bulk). The user and the action are resolved once per call; each record
 //! then costs one resolution and one evaluation.
 
-use crate::ask::id_text;
-use crate::directory::Tenant;
 use crate::error::{join, Error};
+use crate::eval::ask::id_text;
+use crate::eval::prepared::Batch;
 use crate::eval::Subject;
 use crate::explain::Ids;
 use crate::json::Json;
 use crate::limits;
-use crate::prepared::Batch;
+use crate::tenant::Tenant;
 use serde::Serialize;
 
 /// Sums over the records a user may view.

@@ -2,10 +2,10 @@
 //! ("Lead L7 belongs to p1, who is not in your reporting line."), with the deciding rule and,
 //! when the plan is what denies, the plan to upgrade to.
 
-use crate::compile::{F_ASSIGNEE, F_CREATOR, F_OWNER, F_TEAM, NONE32};
-use crate::directory::Tenant;
+use crate::engine::{F_ASSIGNEE, F_CREATOR, F_OWNER, F_TEAM, NONE32};
 use crate::eval::{Stage, Subject, Val, Verdict};
 use crate::policy::Scope;
+use crate::tenant::Tenant;
 use serde::Serialize;
 
 /// The answer to one question, with its reason.
@@ -98,7 +98,7 @@ impl Tenant {
             F_CREATOR,
             F_ASSIGNEE,
             F_TEAM,
-            crate::compile::F_STATE,
+            crate::engine::F_STATE,
         ]
         .into_iter()
         .enumerate()
@@ -108,7 +108,7 @@ impl Tenant {
                 Val::Null => (1, 0),
                 Val::Bool(b) => (2, b as u64),
                 Val::Num(n) => (3, n.to_bits()),
-                Val::Str(s) if which == crate::compile::F_STATE || s == NONE32 => (4, s as u64),
+                Val::Str(s) if which == crate::engine::F_STATE || s == NONE32 => (4, s as u64),
                 Val::Str(_) => (5, 0),
             };
             if let Some(pair) = key.get_mut(2 + 2 * k..4 + 2 * k) {
@@ -208,7 +208,7 @@ impl Tenant {
             .fixed
             .get(which)
             .copied()
-            .unwrap_or(crate::compile::NONE8);
+            .unwrap_or(crate::engine::NONE8);
         match v {
             Val::Str(s) if ids.field_marks && s != NONE32 => {
                 char::from_u32(FIELD_MARK + slot as u32)

@@ -1,4 +1,4 @@
-//! The shared corpus through the wasm binding (`src/wasm.rs`), compiled to wasm32 and run by
+//! The shared corpus through the wasm binding (`src/wasm/`), compiled to wasm32 and run by
 //! wasm-bindgen-test in Node and in headless Chromium (`WASM_BINDGEN_USE_BROWSER=1`).
 //! Natively, one test checks that the list of corpus files below is complete.
 

@@ -2,11 +2,12 @@
 //!
 //! [`parse`](parse::parse) turns JSON into these types and reports structural problems
 //! (wrong types, unknown or repeated keys, bad scope names) with JSON pointers; names are
-//! resolved and cross-checked later by [`validate`](crate::validate). The language itself is
+//! resolved and cross-checked later by [`validate`]. The language itself is
 //! documented in `docs/policy.md`.
 
 pub mod cond;
 pub mod parse;
+pub mod validate;
 
 pub use cond::{Cond, Literal, Operand};
 

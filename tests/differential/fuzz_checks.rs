@@ -55,7 +55,7 @@ fn one(t: &Tenant, user: &str, action: &str, rec: &Json) {
 /// One field value in the compact encoding the JavaScript side sends (strings as tenant
 /// symbols, -1 when unknown).
 pub fn encoded(t: &Tenant, v: Option<&Json>) -> (u8, f64) {
-    use accord::record::code;
+    use accord::tenant::record::code;
     match v {
         None => (code::ABSENT, 0.0),
         Some(Json::Null) => (code::NULL, 0.0),
@@ -119,7 +119,7 @@ pub fn via_uniform(
     let mut message = String::new();
     for c in d.message.chars() {
         match c as u32 {
-            0xFDD0 => message.push_str(&accord::ask::id_text(rec)?),
+            0xFDD0 => message.push_str(&accord::eval::ask::id_text(rec)?),
             m @ 0xFDD2..=0xFDE1 => {
                 let (_, name) = fields.iter().find(|(slot, _)| *slot as u32 == m - 0xFDD2)?;
                 message.push_str(rec.get(name)?.as_str()?);

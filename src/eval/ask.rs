@@ -1,11 +1,11 @@
 //! The questions a tenant answers about one record: [`can`](Tenant::can),
 //! [`check`](Tenant::check) and [`permitted`](Tenant::permitted).
 
-use crate::directory::Tenant;
 use crate::error::Error;
 use crate::eval::Subject;
 use crate::explain::{Decision, Ids};
 use crate::json::Json;
+use crate::tenant::Tenant;
 
 /// A record's `id` as text, if it has one (numbers are printed as JSON numbers).
 pub fn id_text(rec: &Json) -> Option<String> {

@@ -4,16 +4,16 @@
 //!
 //! Two ways in, one engine behind both: `*_json` methods take records as JSON text and resolve
 //! them in Rust (every call works this way); `*_codes` methods take records the JavaScript side
-//! already reduced to the fields the policy reads (see [`crate::record::code`]), one typed array
+//! already reduced to the fields the policy reads (see [`crate::tenant::record::code`]), one typed array
 //! per column, so a batch of 100,000 records crosses the boundary once.
 
 use crate::batch::Group;
-use crate::directory::{Tenant, TenantBuilder};
 use crate::error::{Error, Errors};
+use crate::eval::prepared::{Batch, Classes, Prepared, Uniform};
 use crate::eval::Subject;
 use crate::explain::Refusals;
 use crate::json::Json;
-use crate::prepared::{Batch, Classes, Prepared, Uniform};
+use crate::tenant::{Tenant, TenantBuilder};
 use crate::Engine;
 use serde::Serialize;
 use std::sync::Arc;
@@ -53,15 +53,15 @@ fn js_errors(errs: &Errors) -> JsValue {
         path: first.path(),
         errors: errs.iter().map(out).collect(),
     };
-    JsValue::from_str(&crate::jsonout::to_string(&body))
+    JsValue::from_str(&crate::json::write::to_string(&body))
 }
 
 fn js_error(e: Error) -> JsValue {
     js_errors(&Errors::from(e))
 }
 
-fn json<T: crate::jsonout::ToJson + ?Sized>(v: &T) -> String {
-    crate::jsonout::to_string(v)
+fn json<T: crate::json::write::ToJson + ?Sized>(v: &T) -> String {
+    crate::json::write::to_string(v)
 }
 
 fn parse(text: &str) -> Result<Json, JsValue> {
@@ -385,7 +385,7 @@ impl RawTenant {
         }
     }
 
-    /// Indices of the permitted records; columns as described in [`crate::record::code`].
+    /// Indices of the permitted records; columns as described in [`crate::tenant::record::code`].
     #[allow(clippy::too_many_arguments)]
     pub fn filter_codes(
         &self,
@@ -624,7 +624,7 @@ impl RawTenant {
     ) -> Result<String, JsValue> {
         let t = &self.inner;
         check_to(t, to.as_deref())?;
-        let user = t.user_index(user_id).unwrap_or(crate::compile::NONE32);
+        let user = t.user_index(user_id).unwrap_or(crate::engine::NONE32);
         let p = uniform(t, user, action, ty)?;
         let mut batch = Uniform::new(t, &p, p.explains(), n as usize);
         let mut words = Refusals::new(t, user_id);
@@ -863,7 +863,7 @@ impl RawTenant {
         let t = &self.inner;
         t.fill_from_codes(s, ty, parent_ty, type_level, tags, vals)
             .map_err(|e| js_error(e.under(&path())))?;
-        let a = u16::try_from(action).unwrap_or(crate::compile::NONE16);
+        let a = u16::try_from(action).unwrap_or(crate::engine::NONE16);
         t.action_on(a, s, t.engine.action_name(a))
             .map_err(|e| js_error(e.under(&path())))
     }

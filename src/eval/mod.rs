@@ -6,12 +6,16 @@
 //! ([`Tenant::verdict`]) runs the same checks and keeps the nearest miss, so `can` and `check`
 //! can never disagree. Deny rules, if any, win over allow rules.
 
-use crate::compile::{
+pub mod ask;
+pub mod prepared;
+mod reads;
+
+use crate::engine::{
     CNode, Engine, Grant, Lit, Opd, Rule, FIELD_SLOTS, F_ASSIGNEE, F_CREATOR, F_ID, F_OWNER,
     F_STATE, F_TEAM, NONE16, NONE32,
 };
-use crate::directory::Tenant;
 use crate::policy::{Effect, Scope};
+use crate::tenant::Tenant;
 
 /// A value read from a record or a user, resolved against one tenant.
 #[derive(Debug, Clone, Copy, PartialEq)]

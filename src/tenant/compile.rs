@@ -13,13 +13,13 @@
 //! error tagged with its user and stage as it is found and sorted once at the end.
 
 use super::{Tenant, UserRec};
-use crate::compile::{Engine, NONE16, NONE32};
+use crate::engine::{Engine, NONE16, NONE32};
 use crate::error::{join, Error, Errors, Sink};
 use crate::eval::Val;
 use crate::hasher::{map_with_capacity, Map, Set};
-use crate::ids::IdTable;
 use crate::json::{object, str_list, Fields, Json};
 use crate::limits;
+use crate::tenant::ids::IdTable;
 use std::borrow::Cow;
 use std::sync::Arc;
 

@@ -5,18 +5,20 @@
 //! "is `o` in `u`'s reporting line" is `pre[u] <= pre[o] < end[u]`: two array reads at any
 //! depth. Cycles and unknown managers are errors that name the first offending entry.
 
-mod build;
+mod compile;
 mod forest;
+pub mod ids;
 mod read;
+pub mod record;
 
-use crate::compile::{Engine, NONE32};
+use crate::engine::{Engine, NONE32};
 use crate::error::{Error, Errors};
 use crate::eval::Val;
 use crate::hasher::{Map, Set};
-use crate::ids::IdTable;
 use crate::json::Json;
 use crate::limits;
-use build::Compiler;
+use crate::tenant::ids::IdTable;
+use compile::Compiler;
 use std::sync::Arc;
 
 /// One user in dense form: 28 bytes (packed to 4-byte alignment, where the `u64` would round

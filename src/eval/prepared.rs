@@ -8,11 +8,11 @@
 //! logic type-level questions use. Policies with deny rules are not prepared (they take the
 //! general path), nor are type-level records or child records of another shape.
 
-use crate::compile::NONE32;
-use crate::directory::Tenant;
+use crate::engine::NONE32;
 use crate::eval::{Facts, Subject, Val};
 use crate::policy::{Effect, Scope};
-use crate::record::decode;
+use crate::tenant::record::decode;
+use crate::tenant::Tenant;
 
 /// A record-dependent check left over from preparation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -154,7 +154,7 @@ impl Tenant {
                 decode(
                     tags.get(k - 1)
                         .copied()
-                        .unwrap_or(crate::record::code::ABSENT),
+                        .unwrap_or(crate::tenant::record::code::ABSENT),
                     vals.get(k - 1).copied().unwrap_or(0.0),
                     n_syms,
                 )
@@ -366,7 +366,7 @@ impl Batch {
 
 /// A batch of records of one non-child type, each given only by the values of the fields a
 /// prepared question reads (`mask`), `width` tags and values per record in slot order (the
-/// compact encoding of [`crate::record::code`]).
+/// compact encoding of [`crate::tenant::record::code`]).
 ///
 /// When the answer depends on one field (an owner, a team), each distinct value is decided
 /// once: 100,000 leads of 1,000 owners cost 1,000 evaluations and 100,000 array reads. The
@@ -434,7 +434,7 @@ impl<'a> Uniform<'a> {
             let v = decode(
                 tags.get(at + k)
                     .copied()
-                    .unwrap_or(crate::record::code::ABSENT),
+                    .unwrap_or(crate::tenant::record::code::ABSENT),
                 vals.get(at + k).copied().unwrap_or(0.0),
                 self.n_syms,
             );

@@ -2,12 +2,12 @@
 //! [`Subject`], reading only the fields the policy uses. Bad input (no `type`, an unknown
 //! type, a child without its parent) is an error with the path of the offending field.
 
-use crate::compile::{FIELD_SLOTS, NONE32};
-use crate::directory::Tenant;
+use crate::engine::{FIELD_SLOTS, NONE32};
 use crate::error::{join, Error};
 use crate::eval::{Facts, Subject, Val};
 use crate::json::Json;
 use crate::limits;
+use crate::tenant::Tenant;
 
 impl Tenant {
     /// The type index of a type name, or `unknown_type`.
@@ -32,7 +32,7 @@ impl Tenant {
             .action_ix
             .get(name)
             .copied()
-            .unwrap_or(crate::compile::NONE16);
+            .unwrap_or(crate::engine::NONE16);
         self.action_on(a, subject, name)
     }
 
@@ -231,9 +231,9 @@ impl Tenant {
     /// it, so callers may skip resolving it (a string lookup per record) when neither exists.
     pub fn unread_fields(&self) -> u64 {
         let e = &self.engine;
-        match e.fixed.get(crate::compile::F_ID).copied() {
+        match e.fixed.get(crate::engine::F_ID).copied() {
             Some(slot)
-                if slot != crate::compile::NONE8
+                if slot != crate::engine::NONE8
                     && self.grants.is_empty()
                     && e.cond_read & (1u64 << (slot & 63)) == 0 =>
             {

@@ -5,7 +5,7 @@
 //! keeps 11 bits of its id's hash beside the index, so a probe reads an id only when those
 //! match.
 
-use crate::compile::NONE32;
+use crate::engine::NONE32;
 use crate::hasher::Keyed;
 use crate::limits::MAX_USERS;
 use std::hash::BuildHasher;

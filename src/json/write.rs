@@ -22,9 +22,9 @@ pub fn to_string<T: ToJson + ?Sized>(value: &T) -> String {
 /// `impl ToJson` for a struct written as an object of the given fields, in order.
 macro_rules! json_object {
     ($ty:ty { $($key:literal => $field:ident),* $(,)? }) => {
-        impl $crate::jsonout::ToJson for $ty {
+        impl $crate::json::write::ToJson for $ty {
             fn write(&self, out: &mut String) {
-                $crate::jsonout::object(out, &[$(($key, Some(&self.$field as &dyn $crate::jsonout::ToJson))),*]);
+                $crate::json::write::object(out, &[$(($key, Some(&self.$field as &dyn $crate::json::write::ToJson))),*]);
             }
         }
     };

@@ -6,7 +6,7 @@
 //! positions are exactly those of [`Json::parse`]; it keeps only the fields the compiler
 //! reads (strings borrowed from the text) and checks everything else for syntax and depth.
 
-use super::build::{Compiler, Field, TopKey, UserSlots};
+use super::compile::{Compiler, Field, TopKey, UserSlots};
 use crate::json::{Json, JsonVisitor};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
