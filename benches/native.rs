@@ -18,9 +18,9 @@
 //! the plain-Rust reference disagree on any decision, count or sum. Timings are never asserted.
 //! `BENCH_QUICK=1` runs fewer repetitions.
 
+use accord::answer::explain::Refusals;
 use accord::eval::prepared::{Prepared, Uniform};
-use accord::eval::Subject;
-use accord::explain::Refusals;
+use accord::tenant::value::Subject;
 use accord::{Engine, Json, Tenant};
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;

@@ -35,12 +35,12 @@
 //! - `tenant/`: one account compiled against an engine, a [`Tenant`] (built from text or
 //!   user by user with a [`TenantBuilder`]): the id table, the manager forest numbered so a
 //!   reporting-line test is two array reads, and records resolved against both.
-//! - `eval/`: one question answered; `can`, `check` and `permitted`; prepared questions that
-//!   check a (user, type, action) once against everything the record cannot change and know
-//!   which record fields the answer reads, so a batch decided by one field is decided once per
-//!   distinct value.
-//! - `explain.rs` puts an answer into words (a [`Decision`]); `batch.rs` runs many records at
-//!   once ([`Total`], [`Group`], [`Bulk`], [`Refusal`]).
+//! - `eval/`: one question decided (a verdict, and the stage a denial failed at); prepared
+//!   questions that check a (user, type, action) once against everything the record cannot
+//!   change and know which record fields the answer reads, so a batch decided by one field is
+//!   decided once per distinct value.
+//! - `answer/`: what a caller asks: `can`, `check` and `permitted`, the verdict put into words
+//!   (a [`Decision`]), and many records at once ([`Total`], [`Group`], [`Bulk`], [`Refusal`]).
 //! - `wasm/` (wasm32 only) is the thin JavaScript binding.
 //!
 //! Failures are [`Errors`] (a non-empty list of [`Error`]); [`presets`] holds the shipped
@@ -66,11 +66,10 @@
     clippy::indexing_slicing
 )]
 
-pub mod batch;
+pub mod answer;
 pub mod engine;
 pub mod error;
 pub mod eval;
-pub mod explain;
 pub mod hasher;
 pub mod json;
 pub mod limits;
@@ -80,9 +79,9 @@ pub mod tenant;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use batch::{Bulk, Group, Refusal, Total};
+pub use answer::batch::{Bulk, Group, Refusal, Total};
+pub use answer::explain::Decision;
 pub use engine::Engine;
 pub use error::{Error, Errors};
-pub use explain::Decision;
 pub use json::Json;
 pub use tenant::{Tenant, TenantBuilder};

@@ -6,95 +6,16 @@
 //! ([`Tenant::verdict`]) runs the same checks and keeps the nearest miss, so `can` and `check`
 //! can never disagree. Deny rules, if any, win over allow rules.
 
-pub mod ask;
 pub mod prepared;
 mod reads;
 
 use crate::engine::{
-    CNode, Engine, Grant, Lit, Opd, Rule, FIELD_SLOTS, F_ASSIGNEE, F_CREATOR, F_ID, F_OWNER,
-    F_STATE, F_TEAM, NONE16, NONE32,
+    CNode, Engine, Grant, Lit, Opd, Rule, F_ASSIGNEE, F_CREATOR, F_ID, F_OWNER, F_STATE, F_TEAM,
+    NONE16, NONE32,
 };
 use crate::policy::{Effect, Scope};
+use crate::tenant::value::{Facts, Subject, Val};
 use crate::tenant::Tenant;
-
-/// A value read from a record or a user, resolved against one tenant.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Val {
-    /// The field is not there.
-    Absent,
-    Null,
-    Bool(bool),
-    Num(f64),
-    /// A tenant symbol; `NONE32` for a string the tenant does not know.
-    Str(u32),
-}
-
-impl Val {
-    /// Equality as conditions see it: absent equals null; unknown strings equal nothing.
-    pub fn same(self, other: Val) -> bool {
-        match (self, other) {
-            (Val::Absent | Val::Null, Val::Absent | Val::Null) => true,
-            (Val::Bool(a), Val::Bool(b)) => a == b,
-            (Val::Num(a), Val::Num(b)) => a == b,
-            (Val::Str(a), Val::Str(b)) => a == b && a != NONE32,
-            _ => false,
-        }
-    }
-
-    /// The symbol, if this is a known string.
-    pub fn sym(self) -> Option<u32> {
-        match self {
-            Val::Str(s) if s != NONE32 => Some(s),
-            _ => None,
-        }
-    }
-}
-
-/// A record resolved against a tenant: its type and the fields the policy reads.
-#[derive(Debug, Clone)]
-pub struct Facts {
-    pub ty: u16,
-    /// A question about the type as a whole (no `id`): scopes and record fields are not known.
-    pub type_level: bool,
-    pub fields: [Val; FIELD_SLOTS],
-    pub orgs: Vec<u32>,
-}
-
-impl Subject {
-    /// A subject to fill in place (see [`Tenant::fill_from_codes`]).
-    pub fn empty() -> Self {
-        Subject {
-            child: None,
-            facts: Facts::type_level(0),
-        }
-    }
-}
-
-impl Facts {
-    /// Facts for a type-level question.
-    pub fn type_level(ty: u16) -> Self {
-        Facts {
-            ty,
-            type_level: true,
-            fields: [Val::Absent; FIELD_SLOTS],
-            orgs: Vec::new(),
-        }
-    }
-
-    /// The value of field `i`.
-    pub fn field(&self, i: usize) -> Val {
-        self.fields.get(i).copied().unwrap_or(Val::Absent)
-    }
-}
-
-/// What a question is about: a record, or a child record through its parent (ZS-6).
-#[derive(Debug, Clone)]
-pub struct Subject {
-    /// The child's type, when the question is about a child record.
-    pub child: Option<u16>,
-    /// The record the rules are evaluated on (the parent, for a child).
-    pub facts: Facts,
-}
 
 /// The stages a rule is checked in; a later stage is a nearer miss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

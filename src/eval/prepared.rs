@@ -9,9 +9,9 @@
 //! general path), nor are type-level records or child records of another shape.
 
 use crate::engine::NONE32;
-use crate::eval::{Facts, Subject, Val};
 use crate::policy::{Effect, Scope};
 use crate::tenant::record::decode;
+use crate::tenant::value::{Facts, Subject, Val};
 use crate::tenant::Tenant;
 
 /// A record-dependent check left over from preparation.

@@ -5,7 +5,7 @@
 //! answer; callers that encode records themselves (the JavaScript binding) then encode only
 //! those, and a batch whose answers depend on one field is decided once per distinct value.
 //! Over-approximating is always safe (a caller encodes a field it did not need); leaving a
-//! field out would change answers, so every reader of [`crate::eval::Facts::fields`] in
+//! field out would change answers, so every reader of [`crate::tenant::value::Facts::fields`] in
 //! `eval/mod.rs` has its counterpart here.
 
 use crate::engine::{CNode, Engine, Opd, Rule, F_ASSIGNEE, F_CREATOR, F_ID, F_OWNER, F_STATE};

@@ -5,6 +5,7 @@
 //! must be an error, so objects here are lists of pairs and the readers check for repeats.
 
 pub mod parse;
+pub mod text;
 pub mod write;
 
 use crate::error::{join, Error, Sink};

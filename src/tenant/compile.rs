@@ -15,11 +15,11 @@
 use super::{Tenant, UserRec};
 use crate::engine::{Engine, NONE16, NONE32};
 use crate::error::{join, Error, Errors, Sink};
-use crate::eval::Val;
 use crate::hasher::{map_with_capacity, Map, Set};
 use crate::json::{object, str_list, Fields, Json};
 use crate::limits;
 use crate::tenant::ids::IdTable;
+use crate::tenant::value::Val;
 use std::borrow::Cow;
 use std::sync::Arc;
 

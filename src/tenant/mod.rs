@@ -10,14 +10,15 @@ mod forest;
 pub mod ids;
 mod read;
 pub mod record;
+pub mod value;
 
 use crate::engine::{Engine, NONE32};
 use crate::error::{Error, Errors};
-use crate::eval::Val;
 use crate::hasher::{Map, Set};
 use crate::json::Json;
 use crate::limits;
 use crate::tenant::ids::IdTable;
+use crate::tenant::value::Val;
 use compile::Compiler;
 use std::sync::Arc;
 

@@ -4,9 +4,9 @@
 
 use crate::engine::{FIELD_SLOTS, NONE32};
 use crate::error::{join, Error};
-use crate::eval::{Facts, Subject, Val};
 use crate::json::Json;
 use crate::limits;
+use crate::tenant::value::{Facts, Subject, Val};
 use crate::tenant::Tenant;
 
 impl Tenant {

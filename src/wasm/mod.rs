@@ -7,12 +7,12 @@
 //! already reduced to the fields the policy reads (see [`crate::tenant::record::code`]), one typed array
 //! per column, so a batch of 100,000 records crosses the boundary once.
 
-use crate::batch::Group;
+use crate::answer::batch::Group;
+use crate::answer::explain::Refusals;
 use crate::error::{Error, Errors};
 use crate::eval::prepared::{Batch, Classes, Prepared, Uniform};
-use crate::eval::Subject;
-use crate::explain::Refusals;
 use crate::json::Json;
+use crate::tenant::value::Subject;
 use crate::tenant::{Tenant, TenantBuilder};
 use crate::Engine;
 use serde::Serialize;

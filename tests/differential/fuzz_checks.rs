@@ -109,7 +109,7 @@ pub fn via_uniform(
     let (tags, vals) = encode(p.explains());
     t.fill_masked(&mut s, &p, p.explains(), &tags, &vals);
     let v = t.verdict(Some(u), act, &s);
-    let ids = accord::explain::Ids {
+    let ids = accord::answer::explain::Ids {
         user,
         record: Some("\u{FDD0}"),
         parent: Some("\u{FDD1}"),
@@ -119,7 +119,7 @@ pub fn via_uniform(
     let mut message = String::new();
     for c in d.message.chars() {
         match c as u32 {
-            0xFDD0 => message.push_str(&accord::eval::ask::id_text(rec)?),
+            0xFDD0 => message.push_str(&accord::json::text::id_text(rec)?),
             m @ 0xFDD2..=0xFDE1 => {
                 let (_, name) = fields.iter().find(|(slot, _)| *slot as u32 == m - 0xFDD2)?;
                 message.push_str(rec.get(name)?.as_str()?);

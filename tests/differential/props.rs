@@ -267,7 +267,7 @@ fn json_text(j: &Json) -> String {
         match j {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(&b.to_string()),
-            Json::Num(n) => out.push_str(&accord::batch::number_key(*n)),
+            Json::Num(n) => out.push_str(&accord::json::text::number_key(*n)),
             Json::Str(s) => out.push_str(&serde_json::Value::String(s.clone()).to_string()),
             Json::Arr(items) => {
                 out.push('[');

@@ -2,13 +2,14 @@
 //! [`bulk`](Tenant::bulk). The user and the action are resolved once per call; each record
 //! then costs one resolution and one evaluation.
 
+use crate::answer::explain::Ids;
 use crate::error::{join, Error};
-use crate::eval::ask::id_text;
 use crate::eval::prepared::Batch;
-use crate::eval::Subject;
-use crate::explain::Ids;
+use crate::json::text::{id_text, number_key};
+use crate::json::write::{json_object, object, raw, ToJson};
 use crate::json::Json;
 use crate::limits;
+use crate::tenant::value::Subject;
 use crate::tenant::Tenant;
 use serde::Serialize;
 
@@ -66,16 +67,6 @@ pub struct Bulk {
     /// Indices of the allowed records.
     #[serde(skip)]
     pub allowed_index: Vec<usize>,
-}
-
-/// A number as JavaScript's `String(n)` prints it, for the usual cases.
-pub fn number_key(n: f64) -> String {
-    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
-        (n as i64).to_string()
-    } else {
-        // serde_json's shortest round-trip printer: much smaller in wasm than `format!("{n}")`.
-        serde_json::to_string(&n).unwrap_or_default()
-    }
 }
 
 fn check_count(n: usize) -> Result<(), Error> {
@@ -259,5 +250,39 @@ pub fn add_to_group(groups: &mut Vec<(String, Group)>, key: String, amount: f64)
                 count: 1,
             },
         )),
+    }
+}
+
+json_object!(Group { "total" => total, "count" => count });
+
+impl ToJson for Total {
+    fn write(&self, out: &mut String) {
+        let groups = self.groups.as_ref().map(|g| Groups(g));
+        object(
+            out,
+            &[
+                ("total", Some(&self.total)),
+                ("count", Some(&self.count)),
+                ("groups", groups.as_ref().map(|g| g as &dyn ToJson)),
+            ],
+        );
+    }
+}
+
+/// The groups of a [`Total`], as one object keyed by group.
+struct Groups<'a>(&'a [(String, Group)]);
+
+impl ToJson for Groups<'_> {
+    fn write(&self, out: &mut String) {
+        raw(out, "{");
+        for (i, (key, g)) in self.0.iter().enumerate() {
+            if i > 0 {
+                raw(out, ",");
+            }
+            key.write(out);
+            raw(out, ":");
+            g.write(out);
+        }
+        raw(out, "}");
     }
 }

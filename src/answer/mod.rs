@@ -1,20 +1,18 @@
 //! The questions a tenant answers about one record: [`can`](Tenant::can),
 //! [`check`](Tenant::check) and [`permitted`](Tenant::permitted).
+//!
+//! [`explain`] puts a verdict into words (a [`Decision`]); [`batch`] asks one question of many
+//! records at once.
 
+pub mod batch;
+pub mod explain;
+
+use crate::answer::explain::{Decision, Ids};
 use crate::error::Error;
-use crate::eval::Subject;
-use crate::explain::{Decision, Ids};
+use crate::json::text::id_text;
 use crate::json::Json;
+use crate::tenant::value::Subject;
 use crate::tenant::Tenant;
-
-/// A record's `id` as text, if it has one (numbers are printed as JSON numbers).
-pub fn id_text(rec: &Json) -> Option<String> {
-    match rec.get("id")? {
-        Json::Str(s) => Some(s.clone()),
-        Json::Num(n) => Some(crate::batch::number_key(*n)),
-        _ => None,
-    }
-}
 
 impl Tenant {
     /// Resolves the user, the record and the action of a question.

@@ -3,8 +3,10 @@
 //! when the plan is what denies, the plan to upgrade to.
 
 use crate::engine::{F_ASSIGNEE, F_CREATOR, F_OWNER, F_TEAM, NONE32};
-use crate::eval::{Stage, Subject, Val, Verdict};
+use crate::eval::{Stage, Verdict};
+use crate::json::write::{object, ToJson};
 use crate::policy::Scope;
+use crate::tenant::value::{Subject, Val};
 use crate::tenant::Tenant;
 use serde::Serialize;
 
@@ -201,7 +203,7 @@ impl Tenant {
 
     /// Who a fixed field of the record names: a mark for a known name when `ids` asks for
     /// marks, else as [`who`](Tenant::who) words it.
-    fn who_field(&self, f: &crate::eval::Facts, which: usize, ids: Ids<'_>) -> String {
+    fn who_field(&self, f: &crate::tenant::value::Facts, which: usize, ids: Ids<'_>) -> String {
         let v = self.fixed(f, which);
         let slot = self
             .engine
@@ -442,5 +444,23 @@ impl<'a> Refusals<'a> {
     /// The `(code, sentence)` of each distinct refusal, by index.
     pub fn into_sentences(self) -> Vec<(&'static str, String)> {
         self.sentences
+    }
+}
+
+impl ToJson for Decision {
+    fn write(&self, out: &mut String) {
+        object(
+            out,
+            &[
+                ("allowed", Some(&self.allowed)),
+                ("code", Some(&self.code)),
+                ("message", Some(&self.message)),
+                ("rule", Some(&self.rule)),
+                (
+                    "upgradeTo",
+                    self.upgrade_to.as_ref().map(|u| u as &dyn ToJson),
+                ),
+            ],
+        );
     }
 }
