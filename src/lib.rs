@@ -66,17 +66,29 @@
     clippy::indexing_slicing
 )]
 
-pub mod answer;
-pub mod engine;
-pub mod error;
-pub mod eval;
-pub mod hasher;
-pub mod json;
 pub mod limits;
-pub mod policy;
 pub mod presets;
+
+// The stages themselves: reachable for the tests, benches and fuzzers, which check internals
+// against a reference, but not part of the API a Rust user sees.
+#[doc(hidden)]
+pub mod answer;
+#[doc(hidden)]
+pub mod engine;
+#[doc(hidden)]
+pub mod error;
+#[doc(hidden)]
+pub mod eval;
+#[doc(hidden)]
+pub mod hasher;
+#[doc(hidden)]
+pub mod json;
+#[doc(hidden)]
+pub mod policy;
+#[doc(hidden)]
 pub mod tenant;
 #[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
 pub mod wasm;
 
 pub use answer::batch::{Bulk, Group, Refusal, Total};

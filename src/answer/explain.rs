@@ -80,6 +80,7 @@ impl Tenant {
     /// record's ids and the values the marks stand for: the verdict, the action, the record's
     /// type, the workflow state, and what kind of value each quoted field holds (a known name
     /// is a mark, anything else its own words). Equal keys, equal sentences.
+    #[doc(hidden)]
     pub fn wording_key(&self, v: Verdict, action: u16, subject: &Subject) -> [u64; 12] {
         let (tag, rule, extra) = match v {
             Verdict::Allowed { rule } => (0u64, rule, 0u64),
@@ -124,6 +125,7 @@ impl Tenant {
     }
 
     /// Puts a verdict into words.
+    #[doc(hidden)]
     pub fn decision(&self, v: Verdict, action: u16, subject: &Subject, ids: Ids<'_>) -> Decision {
         let e = &self.engine;
         let rule = match v {

@@ -16,6 +16,7 @@ use crate::tenant::Tenant;
 
 impl Tenant {
     /// Resolves the user, the record and the action of a question.
+    #[doc(hidden)]
     pub fn question(
         &self,
         user: &str,
@@ -55,6 +56,7 @@ impl Tenant {
     }
 
     /// [`permitted`](Tenant::permitted) on a resolved subject.
+    #[doc(hidden)]
     pub fn permitted_resolved(&self, user: Option<u32>, subject: &Subject) -> Vec<String> {
         let e = &self.engine;
         let ty = subject.child.unwrap_or(subject.facts.ty);

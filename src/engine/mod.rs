@@ -237,6 +237,7 @@ impl Engine {
     }
 
     /// The name of action index `a` (empty when out of range).
+    #[doc(hidden)]
     pub fn action_name(&self, a: u16) -> &str {
         self.actions
             .get(a as usize)
@@ -246,6 +247,7 @@ impl Engine {
 
     /// The record fields a caller must encode for the compact batch path, in order:
     /// `(field index, field name)`.
+    #[doc(hidden)]
     pub fn encoded_fields(&self) -> Vec<(usize, &str)> {
         self.fields
             .iter()
@@ -255,6 +257,7 @@ impl Engine {
     }
 
     /// The plan index of `name`.
+    #[doc(hidden)]
     pub fn plan_index(&self, name: &str) -> Option<u8> {
         self.plans.iter().position(|p| p == name).map(|i| i as u8)
     }

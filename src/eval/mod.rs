@@ -96,6 +96,7 @@ impl Tenant {
     }
 
     /// The boolean answer: the hot path.
+    #[doc(hidden)]
     pub fn allows(&self, user: Option<u32>, action: u16, subject: &Subject) -> bool {
         let Some(user) = user else { return false };
         let (ty, action) = self.target(subject, action);
@@ -165,6 +166,7 @@ impl Tenant {
     }
 
     /// The full answer, with the deciding rule or the nearest miss.
+    #[doc(hidden)]
     pub fn verdict(&self, user: Option<u32>, action: u16, subject: &Subject) -> Verdict {
         let Some(user) = user else {
             return Verdict::UnknownUser;

@@ -46,6 +46,7 @@ pub struct Prepared {
 
 impl Tenant {
     /// Prepares `action` by `user` on records shaped like `subject` (its type and child type).
+    #[doc(hidden)]
     pub fn prepare(&self, user: Option<u32>, action: u16, subject: &Subject) -> Prepared {
         let (ty, mapped) = self.target(subject, action);
         let mut p = Prepared {
@@ -125,6 +126,7 @@ impl Tenant {
     /// a caller encodes; `None` when such records must take the general path: an unknown
     /// user, type or action, a child type, or a policy that reads organisations (their lists
     /// are not field values).
+    #[doc(hidden)]
     pub fn prepare_uniform(&self, user: u32, action: u32, ty: u32) -> Option<Prepared> {
         let e = &self.engine;
         let info = e.types.get(ty as usize)?;
@@ -141,6 +143,7 @@ impl Tenant {
 
     /// Fills `s` as a record of `p`'s shape whose fields in `mask` have the given values (in
     /// slot order, compact encoding) and whose other fields are absent.
+    #[doc(hidden)]
     pub fn fill_masked(&self, s: &mut Subject, p: &Prepared, mask: u64, tags: &[u8], vals: &[f64]) {
         s.child = None;
         s.facts.ty = p.ty;
@@ -165,11 +168,13 @@ impl Tenant {
     }
 
     /// True when `subject` has the shape `p` was prepared for.
+    #[doc(hidden)]
     pub fn fits(&self, p: &Prepared, subject: &Subject) -> bool {
         subject.child == p.child && subject.facts.ty == p.ty && !subject.facts.type_level
     }
 
     /// The answer for one record: the same as [`Tenant::allows`].
+    #[doc(hidden)]
     pub fn allows_prepared(&self, p: &Prepared, subject: &Subject) -> bool {
         let Some(user) = p.user else { return false };
         if p.general || !self.fits(p, subject) {
@@ -191,6 +196,7 @@ impl Tenant {
     }
 
     /// The answer for one record of a batch, preparing each (action, shape) once.
+    #[doc(hidden)]
     pub fn allows_in(&self, batch: &mut Batch, action: u16, subject: &Subject) -> bool {
         let ix = self.prepared_ix(batch, action, subject);
         self.allows_at(batch, ix, action, subject)
@@ -198,6 +204,7 @@ impl Tenant {
 
     /// The answer through the prepared question at `ix` when there is one, else the general
     /// path: the one place that chooses between them.
+    #[doc(hidden)]
     pub fn allows_at(
         &self,
         batch: &Batch,
@@ -213,6 +220,7 @@ impl Tenant {
 
     /// The index in `batch` of the question prepared for (action, shape of `subject`),
     /// preparing it if new; `None` for a type-level record or when the batch is full.
+    #[doc(hidden)]
     pub fn prepared_ix(&self, batch: &mut Batch, action: u16, subject: &Subject) -> Option<usize> {
         if subject.facts.type_level {
             return None;

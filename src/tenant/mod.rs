@@ -105,16 +105,19 @@ impl Tenant {
     }
 
     /// The index of a user id.
+    #[doc(hidden)]
     pub fn user_index(&self, id: &str) -> Option<u32> {
         self.ids.find(id)
     }
 
     /// The id of the user at `ix`.
+    #[doc(hidden)]
     pub fn user_id(&self, ix: u32) -> Option<&str> {
         self.ids.get(ix)
     }
 
     /// The tenant symbol of a string (user ids are symbols `0..users`), or `NONE32`.
+    #[doc(hidden)]
     pub fn sym(&self, s: &str) -> u32 {
         self.ids
             .find(s)
@@ -123,6 +126,7 @@ impl Tenant {
     }
 
     /// The string of a tenant symbol.
+    #[doc(hidden)]
     pub fn sym_str(&self, sym: u32) -> Option<&str> {
         let n = self.users.len() as u32;
         if sym < n {

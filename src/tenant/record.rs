@@ -11,6 +11,7 @@ use crate::tenant::Tenant;
 
 impl Tenant {
     /// The type index of a type name, or `unknown_type`.
+    #[doc(hidden)]
     pub fn type_index(&self, name: &str, path: &str) -> Result<u16, Error> {
         self.engine.type_ix.get(name).copied().ok_or_else(|| {
             let all: Vec<&str> = self.engine.type_names().collect();
@@ -26,6 +27,7 @@ impl Tenant {
     }
 
     /// The action index of `name` on the subject's type, or `unknown_action`.
+    #[doc(hidden)]
     pub fn action_index(&self, name: &str, subject: &Subject) -> Result<u16, Error> {
         let a = self
             .engine
@@ -38,6 +40,7 @@ impl Tenant {
 
     /// Checks that action index `a` (named `name`, for the message) is declared on the
     /// subject's type: the batch path resolves names once per call, then checks each record.
+    #[doc(hidden)]
     pub fn action_on(&self, a: u16, subject: &Subject, name: &str) -> Result<u16, Error> {
         let ty = subject.child.unwrap_or(subject.facts.ty);
         let e = &self.engine;
@@ -59,6 +62,7 @@ impl Tenant {
     }
 
     /// Resolves a record against this tenant. `path` prefixes error paths (e.g. `/records/3`).
+    #[doc(hidden)]
     pub fn resolve(&self, rec: &Json, path: &str) -> Result<Subject, Error> {
         let (ty, is_child) = self.record_type(rec, path)?;
         if !is_child {
@@ -167,6 +171,7 @@ impl Tenant {
     }
 
     /// A JSON field value as the evaluator sees it.
+    #[doc(hidden)]
     pub fn value(&self, v: Option<&Json>, path: &str) -> Result<Val, Error> {
         Ok(match v {
             None => Val::Absent,
@@ -179,6 +184,7 @@ impl Tenant {
     }
 
     /// The symbol of a record string, refusing strings longer than the limit.
+    #[doc(hidden)]
     pub fn sym_checked(&self, s: &str, path: &str) -> Result<u32, Error> {
         limits::check(
             s.len(),
@@ -229,6 +235,7 @@ impl Tenant {
     /// The encoded fields whose value cannot change any answer in this tenant, as a bit set
     /// (bit i = slot i): a record's `id` matters only for per-record grants or a condition on
     /// it, so callers may skip resolving it (a string lookup per record) when neither exists.
+    #[doc(hidden)]
     pub fn unread_fields(&self) -> u64 {
         let e = &self.engine;
         match e.fixed.get(crate::engine::F_ID).copied() {
@@ -246,6 +253,7 @@ impl Tenant {
     /// Builds a subject from the compact encoding: `ty` is the record's type, `parent_ty` the
     /// type whose fields are encoded when `ty` is a child type; `tags`/`vals` hold one entry per
     /// field of [`encoded_fields`](crate::Engine::encoded_fields). Nothing here trusts its input.
+    #[doc(hidden)]
     pub fn subject_from_codes(
         &self,
         ty: u32,
@@ -264,6 +272,7 @@ impl Tenant {
     /// [`subject_from_codes`](Tenant::subject_from_codes) into an existing subject, so a batch
     /// reuses one: no per-record initialisation or copy (in wasm, each is a runtime call).
     /// Only the slots of the policy's fields are written; the others are never read.
+    #[doc(hidden)]
     pub fn fill_from_codes(
         &self,
         s: &mut Subject,
@@ -310,6 +319,7 @@ impl Tenant {
 
     /// Decodes only the field values of a record into `s` (type and shape unchanged): what a
     /// run of records of one shape needs per record.
+    #[doc(hidden)]
     pub fn fill_fields(&self, s: &mut Subject, tags: &[u8], vals: &[f64]) {
         let n_syms = self.users.len() + self.sym_list.len();
         for (k, slot) in s
