@@ -4,12 +4,12 @@
 
 use crate::answer::explain::Ids;
 use crate::error::{join, Error};
-use crate::eval::prepared::Batch;
+use crate::eval::prepared::Shapes;
 use crate::json::text::{id_text, number_key};
 use crate::json::write::{json_object, object, raw, ToJson};
 use crate::json::Json;
 use crate::limits;
-use crate::tenant::value::Subject;
+use crate::tenant::value::Resource;
 use crate::tenant::Tenant;
 use serde::Serialize;
 
@@ -80,21 +80,21 @@ fn check_count(n: usize) -> Result<(), Error> {
 }
 
 impl Tenant {
-    fn action_for(&self, action: &str, subject: &Subject, path: &str) -> Result<u16, Error> {
-        self.action_index(action, subject)
+    fn action_for(&self, action: &str, resource: &Resource, path: &str) -> Result<u16, Error> {
+        self.action_index(action, resource)
             .map_err(|e| e.under(path))
     }
 
     /// Indices of the records `user` may do `action` on, in input order.
     pub fn filter(&self, user: &str, action: &str, records: &[Json]) -> Result<Vec<usize>, Error> {
         check_count(records.len())?;
-        let mut batch = Batch::new(self.user_index(user));
+        let mut shapes = Shapes::new(self.user_index(user));
         let mut out = Vec::new();
         for (i, rec) in records.iter().enumerate() {
             let path = format!("/{i}");
             let s = self.resolve(rec, &path)?;
             let a = self.action_for(action, &s, &path)?;
-            if self.allows_in(&mut batch, a, &s) {
+            if self.allows_in_shapes(&mut shapes, a, &s) {
                 out.push(i);
             }
         }
@@ -112,7 +112,7 @@ impl Tenant {
         group_by: Option<&str>,
     ) -> Result<Total, Error> {
         check_count(records.len())?;
-        let mut batch = Batch::new(self.user_index(user));
+        let mut shapes = Shapes::new(self.user_index(user));
         let mut out = Total {
             groups: group_by.map(|_| Vec::new()),
             ..Total::default()
@@ -121,7 +121,7 @@ impl Tenant {
             let path = format!("/{i}");
             let s = self.resolve(rec, &path)?;
             let a = self.action_for("view", &s, &path)?;
-            if !self.allows_in(&mut batch, a, &s) {
+            if !self.allows_in_shapes(&mut shapes, a, &s) {
                 continue;
             }
             let amount = amount(rec.get(field), &join(&path, field))?;
@@ -155,7 +155,7 @@ impl Tenant {
         }
         let u = self.user_index(user);
         let mut out = Bulk::default();
-        let mut batch = Batch::new(u);
+        let mut shapes = Shapes::new(u);
         for (i, rec) in records.iter().enumerate() {
             let path = format!("/{i}");
             let s = self.resolve(rec, &path)?;
@@ -168,7 +168,7 @@ impl Tenant {
                 ));
             };
             // The prepared answer first; the full verdict (the reason) only for refusals.
-            let v = match self.allows_in(&mut batch, a, &s) {
+            let v = match self.allows_in_shapes(&mut shapes, a, &s) {
                 true => crate::eval::Verdict::Allowed { rule: 0 },
                 false => self.verdict(u, a, &s),
             };

@@ -8,10 +8,11 @@ pub mod batch;
 pub mod explain;
 
 use crate::answer::explain::{Decision, Ids};
+use crate::engine::ActionKind;
 use crate::error::Error;
 use crate::json::text::id_text;
 use crate::json::Json;
-use crate::tenant::value::Subject;
+use crate::tenant::value::Resource;
 use crate::tenant::Tenant;
 
 impl Tenant {
@@ -22,10 +23,10 @@ impl Tenant {
         user: &str,
         action: &str,
         rec: &Json,
-    ) -> Result<(Option<u32>, u16, Subject), Error> {
-        let subject = self.resolve(rec, "")?;
-        let action = self.action_index(action, &subject)?;
-        Ok((self.user_index(user), action, subject))
+    ) -> Result<(Option<u32>, u16, Resource), Error> {
+        let resource = self.resolve(rec, "")?;
+        let action = self.action_index(action, &resource)?;
+        Ok((self.user_index(user), action, resource))
     }
 
     /// May `user` do `action` on `rec`? The hot path: no explanation is built.
@@ -51,28 +52,28 @@ impl Tenant {
     /// The actions `user` may do on `rec`, sorted: record actions for a record, every action
     /// (type-level ones exactly, record ones on "some record") for a type-level `{type}`.
     pub fn permitted(&self, user: &str, rec: &Json) -> Result<Vec<String>, Error> {
-        let subject = self.resolve(rec, "")?;
-        Ok(self.permitted_resolved(self.user_index(user), &subject))
+        let resource = self.resolve(rec, "")?;
+        Ok(self.permitted_resolved(self.user_index(user), &resource))
     }
 
-    /// [`permitted`](Tenant::permitted) on a resolved subject.
+    /// [`permitted`](Tenant::permitted) on a resolved resource.
     #[doc(hidden)]
-    pub fn permitted_resolved(&self, user: Option<u32>, subject: &Subject) -> Vec<String> {
+    pub fn permitted_resolved(&self, user: Option<u32>, resource: &Resource) -> Vec<String> {
         let e = &self.engine;
-        let ty = subject.child.unwrap_or(subject.facts.ty);
+        let ty = resource.child.unwrap_or(resource.facts.ty);
         let Some(t) = e.types.get(ty as usize) else {
             return Vec::new();
         };
-        let record_level = !subject.facts.type_level;
+        let record_level = !resource.facts.type_level;
         // Walk the actions in alphabetical order: the list comes out sorted.
         e.alpha
             .iter()
             .filter(|&&a| match t.kind.get(a as usize) {
-                Some(1) => true,
-                Some(2) => !record_level,
+                Some(ActionKind::Record) => true,
+                Some(ActionKind::TypeLevel) => !record_level,
                 _ => false,
             })
-            .filter(|&&a| self.allows(user, a, subject))
+            .filter(|&&a| self.allows(user, a, resource))
             .filter_map(|&a| e.actions.get(a as usize).cloned())
             .collect()
     }

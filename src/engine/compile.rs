@@ -3,8 +3,8 @@
 //! implication expanded.
 
 use super::{
-    CNode, Engine, Grant, Lit, Opd, RoleInfo, Rule, SettingInfo, TypeInfo, FIXED_FIELDS,
-    F_ASSIGNEE, F_CREATOR, F_ID, F_OWNER, F_STATE, F_TEAM, NONE16, NONE8,
+    ActionKind, CNode, Engine, Fixed, Grant, Lit, Opd, RoleInfo, Rule, SettingInfo, TypeInfo,
+    NONE16, NONE8,
 };
 use crate::error::Error;
 use crate::hasher::{map_with_capacity, Map};
@@ -47,7 +47,7 @@ fn too_large(what: &str, n: usize, limit: usize) -> Error {
 }
 
 /// Builds the dense form from a validated policy.
-pub(super) struct Builder<'p> {
+pub(super) struct PolicyCompiler<'p> {
     p: &'p Policy,
     names: Names,
     literals: Vec<String>,
@@ -58,9 +58,9 @@ pub(super) struct Builder<'p> {
     cond_read: u64,
 }
 
-impl<'p> Builder<'p> {
+impl<'p> PolicyCompiler<'p> {
     pub(super) fn new(p: &'p Policy, names: Names) -> Self {
-        Builder {
+        PolicyCompiler {
             p,
             names,
             literals: Vec::new(),
@@ -125,25 +125,25 @@ impl<'p> Builder<'p> {
         let mut reads_orgs = false;
         for r in &rules {
             let f = match r.scope {
-                Scope::Own | Scope::Subordinates => F_OWNER,
-                Scope::Created => F_CREATOR,
-                Scope::Assignee => F_ASSIGNEE,
-                Scope::Team => F_TEAM,
-                Scope::Granted => F_ID,
+                Scope::Own | Scope::Subordinates => Fixed::Owner,
+                Scope::Created => Fixed::Creator,
+                Scope::Assignee => Fixed::Assignee,
+                Scope::Team => Fixed::Team,
+                Scope::Granted => Fixed::Id,
                 Scope::Org => {
                     reads_orgs = true;
                     continue;
                 }
                 Scope::All | Scope::Manager => continue,
             };
-            self.field(FIXED_FIELDS.get(f).copied().unwrap_or("id"));
+            self.field(f.name());
         }
         if types.iter().any(|t| !t.states.is_empty()) {
-            self.field(FIXED_FIELDS.get(F_STATE).copied().unwrap_or("state"));
+            self.field(Fixed::State.name());
         }
-        let mut fixed = [NONE8; 6];
-        for (slot, name) in fixed.iter_mut().zip(FIXED_FIELDS) {
-            if let Some(at) = self.fields.iter().position(|f| f == name) {
+        let mut fixed = [NONE8; Fixed::ALL.len()];
+        for (slot, which) in fixed.iter_mut().zip(Fixed::ALL) {
+            if let Some(at) = self.fields.iter().position(|f| f == which.name()) {
                 *slot = at as u8;
             }
         }
@@ -215,9 +215,12 @@ impl<'p> Builder<'p> {
         let n_actions = self.names.action_list.len();
         let mut out = Vec::with_capacity(self.p.types.len());
         for t in &self.p.types {
-            let mut kind = vec![0u8; n_actions];
+            let mut kind = vec![ActionKind::Undeclared; n_actions];
             let mut follow = vec![NONE16; n_actions];
-            for (list, k) in [(&t.actions, 1u8), (&t.type_actions, 2u8)] {
+            for (list, k) in [
+                (&t.actions, ActionKind::Record),
+                (&t.type_actions, ActionKind::TypeLevel),
+            ] {
                 for a in list {
                     let ix = self.action(&a.name) as usize;
                     if let Some(slot) = kind.get_mut(ix) {
@@ -550,7 +553,10 @@ impl<'p> Builder<'p> {
             let mut list = Vec::new();
             for &ti in &tys {
                 let Some(t) = types.get(ti) else { continue };
-                let declared = |a: usize| t.kind.get(a).copied().unwrap_or(0) != 0;
+                let declared = |a: usize| {
+                    t.kind.get(a).copied().unwrap_or(ActionKind::Undeclared)
+                        != ActionKind::Undeclared
+                };
                 for &ai in acts.iter().filter(|&&a| declared(a)) {
                     let extra = if def.effect == Effect::Allow {
                         implied.get(ai).map(Vec::as_slice).unwrap_or(&[])

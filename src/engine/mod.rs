@@ -12,31 +12,56 @@ use crate::error::{Error, Errors, Sink};
 use crate::hasher::Map;
 use crate::json::Json;
 use crate::policy::{parse, validate, Effect, Scope};
-use compile::Builder;
+use compile::PolicyCompiler;
 
 /// Marks "none" in `u16` and `u32` index slots.
 pub const NONE16: u16 = u16::MAX;
 pub const NONE32: u32 = u32::MAX;
 
-/// Record fields every policy may read, at fixed indices.
-pub const F_OWNER: usize = 0;
-pub const F_CREATOR: usize = 1;
-pub const F_ASSIGNEE: usize = 2;
-pub const F_TEAM: usize = 3;
-pub const F_STATE: usize = 4;
-pub const F_ID: usize = 5;
-/// Names of the fixed fields, in index order.
-pub const FIXED_FIELDS: [&str; 6] = [
-    "ownerId",
-    "creatorId",
-    "assigneeId",
-    "teamId",
-    "state",
-    "id",
-];
+/// A record field every policy may read (scopes and workflow states read these), at a fixed
+/// index in the engine's `fixed` slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixed {
+    Owner,
+    Creator,
+    Assignee,
+    Team,
+    State,
+    Id,
+}
+
+impl Fixed {
+    /// Every fixed field, in index order.
+    pub const ALL: [Fixed; 6] = [
+        Fixed::Owner,
+        Fixed::Creator,
+        Fixed::Assignee,
+        Fixed::Team,
+        Fixed::State,
+        Fixed::Id,
+    ];
+
+    /// The field's name in a record.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Fixed::Owner => "ownerId",
+            Fixed::Creator => "creatorId",
+            Fixed::Assignee => "assigneeId",
+            Fixed::Team => "teamId",
+            Fixed::State => "state",
+            Fixed::Id => "id",
+        }
+    }
+
+    /// The field's index in the engine's `fixed` slots.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// Size of the per-record field array: the fields a policy reads (fixed ones its scopes use,
 /// and those its conditions name) get compact slots, so a resolved record stays small.
-pub const FIELD_SLOTS: usize = FIXED_FIELDS.len() + crate::limits::MAX_FIELDS;
+pub const FIELD_SLOTS: usize = Fixed::ALL.len() + crate::limits::MAX_FIELDS;
 /// Marks a fixed field no rule reads.
 pub const NONE8: u8 = u8::MAX;
 
@@ -63,8 +88,8 @@ pub struct Engine {
     pub(crate) literals: Vec<String>,
     /// Record fields read: the fixed ones, then condition fields.
     pub(crate) fields: Vec<String>,
-    /// Slot of each fixed field (`F_OWNER`, ...) in `fields`, or `NONE8`.
-    pub(crate) fixed: [u8; 6],
+    /// Slot of each [`Fixed`] field in `fields`, or `NONE8`.
+    pub(crate) fixed: [u8; Fixed::ALL.len()],
     /// Slots read by some condition (bit i = slot i).
     pub(crate) cond_read: u64,
     pub(crate) reads_orgs: bool,
@@ -92,8 +117,8 @@ pub struct SettingInfo {
 pub struct TypeInfo {
     pub name: String,
     pub label: String,
-    /// Per action index: 0 undeclared, 1 record action, 2 type-level action.
-    pub kind: Vec<u8>,
+    /// Per action index: whether the type declares it, and how.
+    pub kind: Vec<ActionKind>,
     pub parents: Vec<u16>,
     /// Per action index: the parent action it needs (child types only).
     pub follow: Vec<u16>,
@@ -104,6 +129,18 @@ pub struct TypeInfo {
     pub from: Vec<u64>,
     /// Per action index: the state it leads to.
     pub to: Vec<Option<u8>>,
+}
+
+/// How a type declares an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ActionKind {
+    /// Not declared on the type.
+    Undeclared,
+    /// Asked of one record.
+    Record,
+    /// Asked of the type as a whole (`export`, `manage_users`).
+    TypeLevel,
 }
 
 impl TypeInfo {
@@ -181,7 +218,7 @@ impl Engine {
         let policy = parse::parse(doc, &mut sink);
         let names = validate::validate(&policy, &mut sink);
         let warnings = sink.finish()?;
-        Ok(Builder::new(&policy, names).build(warnings)?)
+        Ok(PolicyCompiler::new(&policy, names).build(warnings)?)
     }
 
     /// Parses JSON text and compiles it.
@@ -224,7 +261,7 @@ impl Engine {
             return Vec::new();
         };
         // Record actions, then type-level ones, each in declaration order.
-        [1u8, 2]
+        [ActionKind::Record, ActionKind::TypeLevel]
             .iter()
             .flat_map(|&want| {
                 t.kind

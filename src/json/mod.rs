@@ -220,11 +220,6 @@ impl<'a> Fields<'a> {
             .map(|(_, v)| (v, join(&self.path, key)))
     }
 
-    /// The path of this object.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
     /// A required string field.
     pub fn req_str(&self, key: &str, sink: &mut Sink) -> Option<&'a str> {
         match self.get(key) {

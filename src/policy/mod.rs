@@ -138,15 +138,6 @@ impl Scope {
     pub fn from_name(name: &str) -> Option<Scope> {
         Scope::ALL.iter().find(|(_, n)| *n == name).map(|(s, _)| *s)
     }
-
-    /// The name of this scope in the policy language.
-    pub fn name(self) -> &'static str {
-        Scope::ALL
-            .iter()
-            .find(|(s, _)| *s == self)
-            .map(|(_, n)| *n)
-            .unwrap_or("all")
-    }
 }
 
 /// One rule: effect × actions × types × scope, with its gates.

@@ -46,16 +46,6 @@ impl IdTable {
         }
     }
 
-    /// Number of ids.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// True when there are no ids.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
     /// The id at `ix`.
     pub fn get(&self, ix: u32) -> Option<&str> {
         let end = *self.ends.get(ix as usize)? as usize;

@@ -19,7 +19,7 @@ use crate::json::Json;
 use crate::limits;
 use crate::tenant::ids::IdTable;
 use crate::tenant::value::Val;
-use compile::Compiler;
+use compile::DirectoryCompiler;
 use std::sync::Arc;
 
 /// One user in dense form: 28 bytes (packed to 4-byte alignment, where the `u64` would round
@@ -63,7 +63,7 @@ impl Tenant {
             Some(Json::Arr(items)) => items.len(),
             _ => 0,
         };
-        let mut c = Compiler::new(engine, users);
+        let mut c = DirectoryCompiler::new(engine, users);
         read::tree(&mut c, doc);
         c.finish()
     }
@@ -196,7 +196,7 @@ impl Tenant {
 /// limit or a nesting too deep is reported by position in the parts (read the whole text to
 /// report it as [`Tenant::from_json`] does).
 pub struct TenantBuilder {
-    c: Compiler,
+    c: DirectoryCompiler,
     bytes: usize,
     failed: Option<Error>,
 }
@@ -205,7 +205,7 @@ impl TenantBuilder {
     /// A builder for a directory of about `users` users (a hint that sizes the tables).
     pub fn new(engine: Arc<Engine>, users: usize) -> Self {
         TenantBuilder {
-            c: Compiler::new(engine, users),
+            c: DirectoryCompiler::new(engine, users),
             bytes: 0,
             failed: None,
         }
@@ -232,7 +232,7 @@ impl TenantBuilder {
     fn read(
         &mut self,
         text: &str,
-        how: fn(&mut Compiler, &str) -> Result<(), serde_json::Error>,
+        how: fn(&mut DirectoryCompiler, &str) -> Result<(), serde_json::Error>,
     ) -> bool {
         if self.failed.is_some() {
             return false;

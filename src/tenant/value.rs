@@ -1,5 +1,5 @@
 //! The values a question reads, resolved against one tenant: a [`Val`] per field or user
-//! attribute, the [`Facts`] of one record, and the [`Subject`] a question is about. Records
+//! attribute, the [`Facts`] of one record, and the [`Resource`] a question is about. Records
 //! are resolved into these once ([`record`](super::record)); evaluation only reads them.
 
 use crate::engine::{FIELD_SLOTS, NONE32};
@@ -47,10 +47,10 @@ pub struct Facts {
     pub orgs: Vec<u32>,
 }
 
-impl Subject {
-    /// A subject to fill in place (see [`Tenant::fill_from_codes`](super::Tenant::fill_from_codes)).
+impl Resource {
+    /// A resource to fill in place (see [`Tenant::fill_from_codes`](super::Tenant::fill_from_codes)).
     pub fn empty() -> Self {
-        Subject {
+        Resource {
             child: None,
             facts: Facts::type_level(0),
         }
@@ -76,7 +76,7 @@ impl Facts {
 
 /// What a question is about: a record, or a child record through its parent (ZS-6).
 #[derive(Debug, Clone)]
-pub struct Subject {
+pub struct Resource {
     /// The child's type, when the question is about a child record.
     pub child: Option<u16>,
     /// The record the rules are evaluated on (the parent, for a child).

@@ -10,9 +10,9 @@
 use crate::answer::batch::Group;
 use crate::answer::explain::Refusals;
 use crate::error::{Error, Errors};
-use crate::eval::prepared::{Batch, Classes, Prepared, Uniform};
+use crate::eval::prepared::{Classes, Prepared, Shapes, Uniform};
 use crate::json::Json;
-use crate::tenant::value::Subject;
+use crate::tenant::value::Resource;
 use crate::tenant::{Tenant, TenantBuilder};
 use crate::Engine;
 use serde::Serialize;
@@ -185,7 +185,7 @@ impl RawTenant {
     fn new(inner: Tenant) -> Self {
         RawTenant {
             inner,
-            scratch: std::cell::RefCell::new((Subject::empty(), Batch::new(None))),
+            scratch: std::cell::RefCell::new((Resource::empty(), Shapes::new(None))),
             questions: std::cell::RefCell::new(Vec::new()),
             classes: std::cell::RefCell::new(Classes::default()),
         }
@@ -196,9 +196,9 @@ impl RawTenant {
 #[wasm_bindgen]
 pub struct RawTenant {
     inner: Tenant,
-    /// The subject `can_codes` fills, and the last user's prepared questions: a UI asks many
+    /// The resource `can_codes` fills, and the last user's prepared questions: a UI asks many
     /// questions for one user in a row, and a tenant never changes, so both are reused.
-    scratch: std::cell::RefCell<(Subject, Batch)>,
+    scratch: std::cell::RefCell<(Resource, Shapes)>,
     /// Questions prepared for `can_prepared`, by the index `prepare` returned; cleared when
     /// full (a stale index is detected: each question knows what it answers).
     questions: std::cell::RefCell<Vec<Prepared>>,
@@ -370,16 +370,16 @@ impl RawTenant {
         let Ok(mut scratch) = self.scratch.try_borrow_mut() else {
             return -1;
         };
-        let (s, batch) = &mut *scratch;
+        let (s, shapes) = &mut *scratch;
         let user = u32::try_from(user).ok();
         // The first question of a user's streak takes the plain path (preparing would cost
         // more than it saves); the following ones reuse prepared questions.
-        let repeat = batch.user() == user;
+        let repeat = shapes.user() == user;
         if !repeat {
-            *batch = Batch::new(user);
+            *shapes = Shapes::new(user);
         }
         match self.encoded(s, action, ty, parent_ty, type_level, &tags, &vals, None) {
-            Ok(a) if repeat => i32::from(self.inner.allows_in(batch, a, s)),
+            Ok(a) if repeat => i32::from(self.inner.allows_in_shapes(shapes, a, s)),
             Ok(a) => i32::from(self.inner.allows(user, a, s)),
             Err(_) => -1,
         }
@@ -468,7 +468,7 @@ impl RawTenant {
             *o = if run.decide(self, &cols, i, action)? {
                 0
             } else {
-                words.refusal(u, run.action, &run.subject)
+                words.refusal(u, run.action, &run.resource)
             };
         }
         Ok(json(&words.into_sentences()))
@@ -730,11 +730,11 @@ fn sum(
     Ok(out)
 }
 
-/// The state of a batch walk: the subject being filled, the batch's prepared questions, and
+/// The state of a batch walk: the resource being filled, the batch's prepared questions, and
 /// the current run of records of one shape, which skips per-record type checks and lookups.
 struct Run {
-    subject: Subject,
-    batch: Batch,
+    resource: Resource,
+    shapes: Shapes,
     /// The shape of the current run (type, parent type) and its checked action and question.
     ty: u32,
     parent_ty: i32,
@@ -745,8 +745,8 @@ struct Run {
 impl Run {
     fn new(user: Option<u32>) -> Self {
         Run {
-            subject: Subject::empty(),
-            batch: Batch::new(user),
+            resource: Resource::empty(),
+            shapes: Shapes::new(user),
             ty: u32::MAX,
             parent_ty: -1,
             action: 0,
@@ -754,7 +754,7 @@ impl Run {
         }
     }
 
-    /// Decides record `i`; afterwards `subject` and `action` describe it.
+    /// Decides record `i`; afterwards `resource` and `action` describe it.
     fn decide(
         &mut self,
         raw: &RawTenant,
@@ -769,17 +769,17 @@ impl Run {
         );
         let record_level = cols.type_level.get(i).copied().unwrap_or(1) == 0;
         if record_level && ty == self.ty && parent_ty == self.parent_ty {
-            if let Some(p) = self.prepared.and_then(|ix| self.batch.get(ix)) {
+            if let Some(p) = self.prepared.and_then(|ix| self.shapes.get(ix)) {
                 let (tags, vals) = cols.row(i);
-                t.fill_fields(&mut self.subject, tags, vals);
-                return Ok(t.allows_prepared(p, &self.subject));
+                t.fill_fields(&mut self.resource, tags, vals);
+                return Ok(t.allows_prepared(p, &self.resource));
             }
         }
-        self.action = cols.subject(raw, i, action, &mut self.subject)?;
+        self.action = cols.resource(raw, i, action, &mut self.resource)?;
         self.ty = ty;
         self.parent_ty = parent_ty;
-        self.prepared = t.prepared_ix(&mut self.batch, self.action, &self.subject);
-        Ok(t.allows_at(&self.batch, self.prepared, self.action, &self.subject))
+        self.prepared = t.shape_index(&mut self.shapes, self.action, &self.resource);
+        Ok(t.allows_at_shape(&self.shapes, self.prepared, self.action, &self.resource))
     }
 }
 
@@ -822,12 +822,12 @@ impl<'a> Columns<'a> {
     }
 
     /// Fills `s` with record `i` and returns the checked action.
-    fn subject(
+    fn resource(
         &self,
         raw: &RawTenant,
         i: usize,
         action: u32,
-        s: &mut Subject,
+        s: &mut Resource,
     ) -> Result<u16, JsValue> {
         let f = self.fields;
         let tags = self.tags.get(i * f..(i + 1) * f).unwrap_or(&[]);
@@ -849,7 +849,7 @@ impl RawTenant {
     #[allow(clippy::too_many_arguments)]
     fn encoded(
         &self,
-        s: &mut Subject,
+        s: &mut Resource,
         action: u32,
         ty: u32,
         parent_ty: i32,

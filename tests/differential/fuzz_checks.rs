@@ -86,7 +86,7 @@ pub fn via_uniform(
     }
     let u = t.user_index(user)?;
     let fields = t.engine().encoded_fields();
-    let s0 = t.subject_from_codes(ty, -1, false, &[], &[], "").ok()?;
+    let s0 = t.resource_from_codes(ty, -1, false, &[], &[], "").ok()?;
     let act = t.action_index(action, &s0).ok()?;
     let p = t.prepare_uniform(u, act as u32, ty)?;
     let encode = |mask: u64| {
@@ -146,7 +146,7 @@ pub fn classes_agree(t: &Tenant, user: &str, rec: &Json) {
     let fields = t.engine().encoded_fields();
     let (tags, vals): (Vec<u8>, Vec<f64>) =
         fields.iter().map(|(_, f)| encoded(t, rec.get(f))).unzip();
-    let Ok(s) = t.subject_from_codes(u32::from(ty), -1, false, &tags, &vals, "") else {
+    let Ok(s) = t.resource_from_codes(u32::from(ty), -1, false, &tags, &vals, "") else {
         return;
     };
     let mut seen = HashMap::new();
@@ -175,7 +175,7 @@ pub fn classes_agree(t: &Tenant, user: &str, rec: &Json) {
     }
 }
 
-/// Batch calls agree with per-record questions.
+/// Shapes calls agree with per-record questions.
 fn batch(t: &Tenant, user: &str, action: &str, recs: &[Json]) {
     let singles: Vec<Result<bool, &'static str>> = recs
         .iter()
