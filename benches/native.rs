@@ -18,9 +18,9 @@
 //! the plain-Rust reference disagree on any decision, count or sum. Timings are never asserted.
 //! `BENCH_QUICK=1` runs fewer repetitions.
 
-use accord::eval::Subject;
-use accord::explain::Refusals;
-use accord::prepared::{Prepared, Uniform};
+use accord::answer::explain::Refusals;
+use accord::eval::prepared::{Prepared, Uniform};
+use accord::tenant::value::Resource;
 use accord::{Engine, Json, Tenant};
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
@@ -515,9 +515,9 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
             (tags[i * nf + k], vals[i * nf + k]) = code(l.get(name));
         }
     }
-    let subject = |i: usize| {
+    let resource = |i: usize| {
         tenant
-            .subject_from_codes(
+            .resource_from_codes(
                 lead_ty,
                 -1,
                 false,
@@ -544,7 +544,7 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
     };
     let question = |user: &str, action: &str| -> Prepared {
         let u = tenant.user_index(user).expect("user");
-        let a = tenant.action_index(action, &subject(0)).expect("action");
+        let a = tenant.action_index(action, &resource(0)).expect("action");
         tenant
             .prepare_uniform(u, u32::from(a), lead_ty)
             .expect("a uniform question")
@@ -564,7 +564,7 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
             }
         }
     };
-    let s0 = subject(0);
+    let s0 = resource(0);
     let act = |a: &str| tenant.action_index(a, &s0).expect("action");
     let reassign = act("reassign");
     let vp_ix = tenant.user_index(&vp);
@@ -679,7 +679,7 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         }
     };
     // `can_prepared`: one prepared question per (user, action), kept (as the binding keeps
-    // them); per check, the record's `reads` fields into a subject, then the prepared answer.
+    // them); per check, the record's `reads` fields into a resource, then the prepared answer.
     let mut prepared: HashMap<(usize, &str), Prepared> = HashMap::new();
     for &(u, a, _) in &sc.checks {
         prepared
@@ -692,7 +692,7 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         .map(|&(u, a, _)| &prepared[&(u, a)])
         .collect();
     let mut c_codes = || {
-        let mut s = Subject::empty();
+        let mut s = Resource::empty();
         for (k, &(_, _, l)) in sc.checks.iter().enumerate() {
             let p = check_qs[k];
             let (mut t4, mut v4) = ([0u8; 4], [0f64; 4]);

@@ -15,7 +15,7 @@ export { AccordError };
 
 let ready = false;
 const KEEP_COLUMN = 1 << 20; // longest batch column kept for the next call
-const MARKS = /([\uFDD0-\uFDE1])/; // ids and field values in bulk refusals (see wasm.rs)
+const MARKS = /([\uFDD0-\uFDE1])/; // ids and field values in bulk refusals (see src/wasm/)
 const HANDLES = 256; // users whose handles `tenant.can(userId, …)` keeps (then forgotten at once)
 
 // Writes one field value in the compact encoding (a tag and a number, strings as tenant

@@ -1,4 +1,4 @@
-//! The shared corpus through the wasm binding (`src/wasm.rs`), compiled to wasm32 and run by
+//! The shared corpus through the wasm binding (`src/wasm/`), compiled to wasm32 and run by
 //! wasm-bindgen-test in Node and in headless Chromium (`WASM_BINDGEN_USE_BROWSER=1`).
 //! Natively, one test checks that the list of corpus files below is complete.
 
@@ -245,7 +245,7 @@ mod wasm {
             total += amount;
             count += 1.0;
             if let Some(g) = group_by {
-                let key = accord::batch::group_key(items[i].get(g));
+                let key = accord::answer::batch::group_key(items[i].get(g));
                 match groups.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, (t, c))) => {
                         *t += amount;

@@ -1,19 +1,17 @@
 //! Building a plan: the evaluator's stages, with the user fixed and the record left open.
 //!
-//! Every function here mirrors one in `eval.rs` (`allows_on`, `denied_by`, `outcome`,
+//! Every function here mirrors one in `eval/` (`allows_as`, `denied_by`, `outcome`,
 //! `state_ok`, `scope_ok`, `cond`) and must give, for every record, the answer that function
 //! gives: the property tests compare them on random policies, directories and records.
 
 use super::{Kind, Plan, Pred, Set, MAX_ATTR_VALUES, MAX_PLAN_NODES};
-use crate::compile::{
-    CNode, Grant, Lit, Opd, F_ASSIGNEE, F_CREATOR, F_ID, F_OWNER, F_STATE, F_TEAM, NONE16, NONE32,
-    NONE8,
-};
-use crate::directory::Tenant;
+use crate::engine::{CNode, Fixed, Grant, Lit, Opd, NONE16, NONE32, NONE8};
 use crate::error::Error;
-use crate::eval::{Facts, Subject, Val, Verdict};
+use crate::eval::Verdict;
 use crate::hasher::{map_with_capacity, Map};
 use crate::policy::{Effect, Scope};
+use crate::tenant::value::{Facts, Resource, Val};
+use crate::tenant::Tenant;
 
 /// A condition operand once the user is known.
 #[derive(Debug, Clone, Copy)]
@@ -120,14 +118,14 @@ impl Tenant {
     }
 
     /// The type-level subject of `ty` (a child type's under its first parent), for wording.
-    pub(crate) fn type_subject(&self, ty: u16) -> Subject {
+    pub(crate) fn type_subject(&self, ty: u16) -> Resource {
         let info = self.engine.types.get(ty as usize);
         match info.and_then(|t| t.parents.first()) {
-            Some(&p) => Subject {
+            Some(&p) => Resource {
                 child: Some(ty),
                 facts: Facts::type_level(p),
             },
-            None => Subject {
+            None => Resource {
                 child: None,
                 facts: Facts::type_level(ty),
             },
@@ -290,7 +288,12 @@ impl Builder<'_> {
         if from == u64::MAX {
             return Pred::Const(true);
         }
-        let slot = t.engine.fixed.get(F_STATE).copied().unwrap_or(NONE8);
+        let slot = t
+            .engine
+            .fixed
+            .get(Fixed::State.index())
+            .copied()
+            .unwrap_or(NONE8);
         if slot == NONE8 {
             return Pred::Const(false);
         }
@@ -318,21 +321,27 @@ impl Builder<'_> {
         delegated: bool,
     ) -> Result<Pred, Error> {
         let t = self.t;
-        let slot = |which: usize| t.engine.fixed.get(which).copied().filter(|&s| s != NONE8);
-        let is_user = |which: usize| match slot(which) {
+        let slot = |which: Fixed| {
+            t.engine
+                .fixed
+                .get(which.index())
+                .copied()
+                .filter(|&s| s != NONE8)
+        };
+        let is_user = |which: Fixed| match slot(which) {
             Some(s) => Pred::Eq(s, Val::Str(user)),
             None => Pred::Const(false),
         };
         Ok(match scope {
             Scope::All => Pred::Const(true),
-            Scope::Own => is_user(F_OWNER),
-            Scope::Created => is_user(F_CREATOR),
-            Scope::Assignee => is_user(F_ASSIGNEE),
-            Scope::Subordinates => match slot(F_OWNER) {
+            Scope::Own => is_user(Fixed::Owner),
+            Scope::Created => is_user(Fixed::Creator),
+            Scope::Assignee => is_user(Fixed::Assignee),
+            Scope::Subordinates => match slot(Fixed::Owner) {
                 Some(s) => Pred::In(s, self.set(Set::Line(user))),
                 None => Pred::Const(false),
             },
-            Scope::Team => match slot(F_TEAM) {
+            Scope::Team => match slot(Fixed::Team) {
                 Some(s) => {
                     let teams = t.teams_of(user).to_vec();
                     Pred::In(s, self.syms(teams))
@@ -347,7 +356,7 @@ impl Builder<'_> {
                     Pred::Orgs(self.syms(vec![org]))
                 }
             }
-            Scope::Granted => match slot(F_ID) {
+            Scope::Granted => match slot(Fixed::Id) {
                 Some(s) => {
                     let ids: Vec<u32> = t
                         .grants

@@ -7,10 +7,10 @@
 //! ```
 
 use super::{Kind, Plan, Pred, Set};
-use crate::directory::Tenant;
-use crate::eval::Val;
-use crate::explain::Ids;
+use crate::answer::explain::Ids;
 use crate::json::Json;
+use crate::tenant::value::Val;
+use crate::tenant::Tenant;
 
 fn s(text: &str) -> Json {
     Json::Str(text.to_owned())

@@ -55,7 +55,7 @@ fn one(t: &Tenant, user: &str, action: &str, rec: &Json) {
 /// One field value in the compact encoding the JavaScript side sends (strings as tenant
 /// symbols, -1 when unknown).
 pub fn encoded(t: &Tenant, v: Option<&Json>) -> (u8, f64) {
-    use accord::record::code;
+    use accord::tenant::record::code;
     match v {
         None => (code::ABSENT, 0.0),
         Some(Json::Null) => (code::NULL, 0.0),
@@ -86,7 +86,7 @@ pub fn via_uniform(
     }
     let u = t.user_index(user)?;
     let fields = t.engine().encoded_fields();
-    let s0 = t.subject_from_codes(ty, -1, false, &[], &[], "").ok()?;
+    let s0 = t.resource_from_codes(ty, -1, false, &[], &[], "").ok()?;
     let act = t.action_index(action, &s0).ok()?;
     let p = t.prepare_uniform(u, act as u32, ty)?;
     let encode = |mask: u64| {
@@ -109,7 +109,7 @@ pub fn via_uniform(
     let (tags, vals) = encode(p.explains());
     t.fill_masked(&mut s, &p, p.explains(), &tags, &vals);
     let v = t.verdict(Some(u), act, &s);
-    let ids = accord::explain::Ids {
+    let ids = accord::answer::explain::Ids {
         user,
         record: Some("\u{FDD0}"),
         parent: Some("\u{FDD1}"),
@@ -119,7 +119,7 @@ pub fn via_uniform(
     let mut message = String::new();
     for c in d.message.chars() {
         match c as u32 {
-            0xFDD0 => message.push_str(&accord::ask::id_text(rec)?),
+            0xFDD0 => message.push_str(&accord::json::text::id_text(rec)?),
             m @ 0xFDD2..=0xFDE1 => {
                 let (_, name) = fields.iter().find(|(slot, _)| *slot as u32 == m - 0xFDD2)?;
                 message.push_str(rec.get(name)?.as_str()?);
@@ -146,7 +146,7 @@ pub fn classes_agree(t: &Tenant, user: &str, rec: &Json) {
     let fields = t.engine().encoded_fields();
     let (tags, vals): (Vec<u8>, Vec<f64>) =
         fields.iter().map(|(_, f)| encoded(t, rec.get(f))).unzip();
-    let Ok(s) = t.subject_from_codes(u32::from(ty), -1, false, &tags, &vals, "") else {
+    let Ok(s) = t.resource_from_codes(u32::from(ty), -1, false, &tags, &vals, "") else {
         return;
     };
     let mut seen = HashMap::new();
@@ -175,7 +175,7 @@ pub fn classes_agree(t: &Tenant, user: &str, rec: &Json) {
     }
 }
 
-/// Batch calls agree with per-record questions.
+/// Shapes calls agree with per-record questions.
 fn batch(t: &Tenant, user: &str, action: &str, recs: &[Json]) {
     let singles: Vec<Result<bool, &'static str>> = recs
         .iter()

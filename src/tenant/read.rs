@@ -1,4 +1,4 @@
-//! Readers that feed a [`Compiler`]: a pull reader over JSON text that hands each user over
+//! Readers that feed a [`DirectoryCompiler`]: a pull reader over JSON text that hands each user over
 //! as soon as it is read and then drops it (no tree of the users array is ever built), and a
 //! walk over an already parsed [`Json`] document.
 //!
@@ -6,29 +6,29 @@
 //! positions are exactly those of [`Json::parse`]; it keeps only the fields the compiler
 //! reads (strings borrowed from the text) and checks everything else for syntax and depth.
 
-use super::build::{Compiler, Field, TopKey, UserSlots};
+use super::compile::{DirectoryCompiler, Field, TopKey, UserSlots};
 use crate::json::{Json, JsonVisitor};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
 /// Reads a whole directory from JSON text.
-pub(crate) fn directory(c: &mut Compiler, text: &str) -> Result<(), serde_json::Error> {
+pub(crate) fn directory(c: &mut DirectoryCompiler, text: &str) -> Result<(), serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let depth = Node::Top(&mut *c).deserialize(&mut de)?;
     c.note_top_depth(depth);
     de.end()
 }
 
-/// Reads a JSON array of further users (anything else makes [`Compiler::refused`] true).
-pub(crate) fn users(c: &mut Compiler, text: &str) -> Result<(), serde_json::Error> {
+/// Reads a JSON array of further users (anything else makes [`DirectoryCompiler::refused`] true).
+pub(crate) fn users(c: &mut DirectoryCompiler, text: &str) -> Result<(), serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     Node::Users(c, true).deserialize(&mut de)?;
     de.end()
 }
 
 /// Feeds a parsed document.
-pub(crate) fn tree(c: &mut Compiler, doc: &Json) {
+pub(crate) fn tree(c: &mut DirectoryCompiler, doc: &Json) {
     let Json::Obj(pairs) = doc else {
         c.top_not_object(doc.kind());
         return;
@@ -90,13 +90,13 @@ enum Node<'a, 'de> {
     /// escapes).
     Keep(&'a mut Option<Field<'de>>),
     /// The directory.
-    Top(&'a mut Compiler),
+    Top(&'a mut DirectoryCompiler),
     /// The users array (the directory's, or a part of its own when `true`): each element
     /// goes to the compiler as soon as it is read. Its depth reads as 0 (the users' depths
     /// go to the compiler), or, when `users` is not an array, as the value's depth.
-    Users(&'a mut Compiler, bool),
+    Users(&'a mut DirectoryCompiler, bool),
     /// One user: the fields the compiler reads are kept, the rest read and dropped.
-    User(&'a mut Compiler, &'a mut UserSlots<'de>),
+    User(&'a mut DirectoryCompiler, &'a mut UserSlots<'de>),
 }
 
 impl<'de> DeserializeSeed<'de> for Node<'_, 'de> {

@@ -5,14 +5,14 @@
 //! Two ways in: `*_json` methods take records as JSON text and resolve them in Rust (the exact
 //! path, which every question can take); `plan_json` hands JavaScript the compiled plan it
 //! runs on the hot path. `bulk_uniform` takes a batch of one type as typed-array columns of
-//! the fields its refusals read (see [`crate::record::code`]), so 10,000 refusals cross the
+//! the fields its refusals read (see [`crate::tenant::record::code`]), so 10,000 refusals cross the
 //! boundary once and are worded a handful of times.
 
-use crate::directory::{Tenant, TenantBuilder};
+use crate::answer::explain::Refusals;
 use crate::error::{Error, Errors};
-use crate::explain::Refusals;
+use crate::eval::prepared::{Prepared, Uniform};
 use crate::json::Json;
-use crate::prepared::{Prepared, Uniform};
+use crate::tenant::{Tenant, TenantBuilder};
 use crate::Engine;
 use serde::Serialize;
 use std::sync::Arc;
@@ -52,15 +52,15 @@ fn js_errors(errs: &Errors) -> JsValue {
         path: first.path(),
         errors: errs.iter().map(out).collect(),
     };
-    JsValue::from_str(&crate::jsonout::to_string(&body))
+    JsValue::from_str(&crate::json::write::to_string(&body))
 }
 
 fn js_error(e: Error) -> JsValue {
     js_errors(&Errors::from(e))
 }
 
-fn json<T: crate::jsonout::ToJson + ?Sized>(v: &T) -> String {
-    crate::jsonout::to_string(v)
+fn json<T: crate::json::write::ToJson + ?Sized>(v: &T) -> String {
+    crate::json::write::to_string(v)
 }
 
 fn parse(text: &str) -> Result<Json, JsValue> {
@@ -323,7 +323,7 @@ impl RawTenant {
     /// refusal worded once: `out[i]` is 0 when record `i` may go ahead, else 1 + the index of its
     /// refusal in the returned JSON list `[[code, message]]`. Messages hold U+FDD0 where the
     /// record's id goes, U+FDD1 for its parent's, and U+FDD2 + slot for a field that names a
-    /// known user or team (see [`Ids::field_marks`](crate::explain::Ids)): the caller fills in
+    /// known user or team (see [`Ids::field_marks`](crate::answer::explain::Ids)): the caller fills in
     /// its own values.
     #[allow(clippy::too_many_arguments)]
     pub fn bulk_uniform(
@@ -339,7 +339,7 @@ impl RawTenant {
     ) -> Result<String, JsValue> {
         let t = &self.inner;
         check_to(t, to.as_deref())?;
-        let user = t.user_index(user_id).unwrap_or(crate::compile::NONE32);
+        let user = t.user_index(user_id).unwrap_or(crate::engine::NONE32);
         let p = uniform(t, user, action, ty)?;
         let mut batch = Uniform::new(t, &p, p.explains(), n as usize);
         let mut words = Refusals::new(t, user_id);

@@ -6,7 +6,7 @@
 //! climbs back through `manager`, so it needs no stack however deep the tree.
 
 use super::UserRec;
-use crate::compile::NONE32;
+use crate::engine::NONE32;
 
 /// Numbers every user reachable from a root (a user without manager), children in input
 /// order, and returns the first member of each manager cycle, in ascending order. Users

@@ -1,282 +1,16 @@
-//! Compilation: a validated policy becomes a dense [`Engine`]: names interned to integers,
-//! conditions flattened, and grants indexed by (principal, type, action) so that a question
-//! reads one short list of rules.
-//!
-//! A principal is a role or system role (with everything it inherits already merged in), or
-//! the pseudo-principal "everyone" for the policy's top-level rules. Action implication
-//! (`update` ⇒ `view`) is expanded here too, so evaluation never follows it.
+//! The policy compiler: a validated policy becomes the dense form of an [`Engine`]: names
+//! interned, conditions flattened, grants indexed by (principal, type, action), and action
+//! implication expanded.
 
-use crate::error::{Error, Errors, Sink};
-use crate::hasher::{map_with_capacity, Map};
-use crate::json::Json;
-use crate::limits;
-use crate::policy::{
-    parse, Cond, Effect, Literal, Operand, PlanReq, Policy, RoleDef, RuleDef, Scope,
+use super::{
+    ActionKind, CNode, Engine, Fixed, Grant, Lit, Opd, RoleInfo, Rule, SettingInfo, TypeInfo,
+    NONE16, NONE8,
 };
-use crate::validate::{self, follow_action, Names};
-
-/// Marks "none" in `u16` and `u32` index slots.
-pub const NONE16: u16 = u16::MAX;
-pub const NONE32: u32 = u32::MAX;
-
-/// Record fields every policy may read, at fixed indices.
-pub const F_OWNER: usize = 0;
-pub const F_CREATOR: usize = 1;
-pub const F_ASSIGNEE: usize = 2;
-pub const F_TEAM: usize = 3;
-pub const F_STATE: usize = 4;
-pub const F_ID: usize = 5;
-/// Names of the fixed fields, in index order.
-pub const FIXED_FIELDS: [&str; 6] = [
-    "ownerId",
-    "creatorId",
-    "assigneeId",
-    "teamId",
-    "state",
-    "id",
-];
-/// Size of the per-record field array: the fields a policy reads (fixed ones its scopes use,
-/// and those its conditions name) get compact slots, so a resolved record stays small.
-pub const FIELD_SLOTS: usize = FIXED_FIELDS.len() + crate::limits::MAX_FIELDS;
-/// Marks a fixed field no rule reads.
-pub const NONE8: u8 = u8::MAX;
-
-/// A compiled policy. Build it once with [`Engine::new`], then compile tenants against it.
-#[derive(Debug)]
-pub struct Engine {
-    pub(crate) name: Option<String>,
-    pub(crate) plans: Vec<String>,
-    pub(crate) settings: Vec<SettingInfo>,
-    pub(crate) actions: Vec<String>,
-    /// Action indices in alphabetical order of their names (for sorted `permitted` lists).
-    pub(crate) alpha: Vec<u16>,
-    /// Per action index: how it reads before a record, if the policy says.
-    pub(crate) phrases: Vec<Option<String>>,
-    pub(crate) action_ix: Map<String, u16>,
-    pub(crate) types: Vec<TypeInfo>,
-    pub(crate) type_ix: Map<String, u16>,
-    pub(crate) roles: Vec<RoleInfo>,
-    pub(crate) role_ix: Map<String, u16>,
-    pub(crate) rules: Vec<Rule>,
-    pub(crate) grants: Vec<Grant>,
-    pub(crate) slots: Vec<(u32, u32)>,
-    pub(crate) conds: Vec<CNode>,
-    pub(crate) literals: Vec<String>,
-    /// Record fields read: the fixed ones, then condition fields.
-    pub(crate) fields: Vec<String>,
-    /// Slot of each fixed field (`F_OWNER`, ...) in `fields`, or `NONE8`.
-    pub(crate) fixed: [u8; 6],
-    /// Slots read by some condition (bit i = slot i).
-    pub(crate) cond_read: u64,
-    pub(crate) reads_orgs: bool,
-    pub(crate) user_attrs: Vec<String>,
-    /// System roles a main role holds without naming them (SE-6), as a bit set per role.
-    pub(crate) default_sys: Vec<u64>,
-    /// System-role bit → its principal (role index).
-    pub(crate) sys_principal: Vec<u16>,
-    /// True when some rule denies: only then is the deny pass run.
-    pub(crate) has_deny: bool,
-    pub(crate) warnings: Vec<Error>,
-}
-
-/// A setting: name, default, and the plan window in which it has effect.
-#[derive(Debug, Clone)]
-pub struct SettingInfo {
-    pub name: String,
-    pub label: Option<String>,
-    pub default: bool,
-    pub plan: (u8, u8),
-}
-
-/// A record type in dense form.
-#[derive(Debug, Clone)]
-pub struct TypeInfo {
-    pub name: String,
-    pub label: String,
-    /// Per action index: 0 undeclared, 1 record action, 2 type-level action.
-    pub kind: Vec<u8>,
-    pub parents: Vec<u16>,
-    /// Per action index: the parent action it needs (child types only).
-    pub follow: Vec<u16>,
-    pub states: Vec<String>,
-    /// Per state index: its literal index.
-    pub state_lit: Vec<u32>,
-    /// Per action index: the states it may start from (bit set; all ones if unrestricted).
-    pub from: Vec<u64>,
-    /// Per action index: the state it leads to.
-    pub to: Vec<Option<u8>>,
-}
-
-impl TypeInfo {
-    /// True when records of this type follow a parent record (ZS-6).
-    pub fn is_child(&self) -> bool {
-        !self.parents.is_empty()
-    }
-}
-
-/// A role or system role.
-#[derive(Debug, Clone)]
-pub struct RoleInfo {
-    pub name: String,
-    pub label: Option<String>,
-    pub system: bool,
-    /// Bit of this system role in a user's system-role set.
-    pub sys_bit: u8,
-    pub plan: (u8, u8),
-}
-
-/// A compiled rule.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    pub id: String,
-    pub seed: Option<String>,
-    pub effect: Effect,
-    pub scope: Scope,
-    pub setting: Option<u8>,
-    pub external: bool,
-    pub cond: Option<u32>,
-    pub explain: Option<String>,
-}
-
-/// One entry of a slot: a rule and the plan window in which it applies for that principal.
-#[derive(Debug, Clone, Copy)]
-pub struct Grant {
-    pub rule: u32,
-    pub lo: u8,
-    pub hi: u8,
-}
-
-/// A flattened condition node.
-#[derive(Debug, Clone)]
-pub enum CNode {
-    Const(bool),
-    Eq(Opd, Opd),
-    In(Opd, Vec<Lit>),
-    Not(u32),
-    And(Vec<u32>),
-    Or(Vec<u32>),
-}
-
-/// A condition operand in dense form.
-#[derive(Debug, Clone, Copy)]
-pub enum Opd {
-    Lit(Lit),
-    Field(u8),
-    UserAttr(u8),
-    UserOf { field: u8, attr: u8 },
-}
-
-/// A literal in dense form: strings are indices into the engine's literal table.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Lit {
-    Null,
-    Bool(bool),
-    Num(f64),
-    Str(u32),
-}
-
-impl Engine {
-    /// Compiles a policy document. Every error is reported at once.
-    pub fn new(doc: &Json) -> Result<Engine, Errors> {
-        let mut sink = Sink::default();
-        let policy = parse::parse(doc, &mut sink);
-        let names = validate::validate(&policy, &mut sink);
-        let warnings = sink.finish()?;
-        Ok(Builder::new(&policy, names).build(warnings)?)
-    }
-
-    /// Parses JSON text and compiles it.
-    pub fn from_json(text: &str) -> Result<Engine, Errors> {
-        Engine::new(&Json::parse(text)?)
-    }
-
-    /// Warnings found while validating (rules that can never apply, ...).
-    pub fn warnings(&self) -> &[Error] {
-        &self.warnings
-    }
-
-    /// The policy's name, if it has one.
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-
-    /// Plan names from lowest to highest.
-    pub fn plans(&self) -> &[String] {
-        &self.plans
-    }
-
-    /// Type names in declaration order.
-    pub fn type_names(&self) -> impl Iterator<Item = &str> {
-        self.types.iter().map(|t| t.name.as_str())
-    }
-
-    /// Role names (main and system) in declaration order.
-    pub fn role_names(&self) -> impl Iterator<Item = &str> {
-        self.roles.iter().map(|r| r.name.as_str())
-    }
-
-    /// The actions declared on a type, record actions first, in declaration order.
-    pub fn actions_of(&self, ty: &str) -> Vec<&str> {
-        let Some(t) = self
-            .type_ix
-            .get(ty)
-            .and_then(|&i| self.types.get(i as usize))
-        else {
-            return Vec::new();
-        };
-        // Record actions, then type-level ones, each in declaration order.
-        [1u8, 2]
-            .iter()
-            .flat_map(|&want| {
-                t.kind
-                    .iter()
-                    .zip(self.actions.iter())
-                    .filter(move |(k, _)| **k == want)
-                    .map(|(_, a)| a.as_str())
-            })
-            .collect()
-    }
-
-    /// The name of action index `a` (empty when out of range).
-    pub fn action_name(&self, a: u16) -> &str {
-        self.actions
-            .get(a as usize)
-            .map(String::as_str)
-            .unwrap_or("")
-    }
-
-    /// The record fields a caller must encode for the compact batch path, in order:
-    /// `(field index, field name)`.
-    pub fn encoded_fields(&self) -> Vec<(usize, &str)> {
-        self.fields
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (i, n.as_str()))
-            .collect()
-    }
-
-    /// The plan index of `name`.
-    pub fn plan_index(&self, name: &str) -> Option<u8> {
-        self.plans.iter().position(|p| p == name).map(|i| i as u8)
-    }
-
-    pub(crate) fn principal_everyone(&self) -> usize {
-        self.roles.len()
-    }
-
-    /// The grants for (principal, type, action).
-    pub(crate) fn slot(&self, principal: usize, ty: u16, action: u16) -> &[Grant] {
-        let at =
-            (principal * self.types.len() + ty as usize) * self.actions.len() + action as usize;
-        match self.slots.get(at) {
-            Some(&(start, len)) => self
-                .grants
-                .get(start as usize..(start + len) as usize)
-                .unwrap_or(&[]),
-            None => &[],
-        }
-    }
-}
+use crate::error::Error;
+use crate::hasher::{map_with_capacity, Map};
+use crate::limits;
+use crate::policy::validate::{self, follow_action, Names};
+use crate::policy::{Cond, Effect, Literal, Operand, PlanReq, Policy, RoleDef, RuleDef, Scope};
 
 /// Indices of `names` in alphabetical order (insertion sort: at most a few hundred names,
 /// sorted once per policy, without another sort instantiation in the wasm module).
@@ -313,7 +47,7 @@ fn too_large(what: &str, n: usize, limit: usize) -> Error {
 }
 
 /// Builds the dense form from a validated policy.
-struct Builder<'p> {
+pub(super) struct PolicyCompiler<'p> {
     p: &'p Policy,
     names: Names,
     literals: Vec<String>,
@@ -324,9 +58,9 @@ struct Builder<'p> {
     cond_read: u64,
 }
 
-impl<'p> Builder<'p> {
-    fn new(p: &'p Policy, names: Names) -> Self {
-        Builder {
+impl<'p> PolicyCompiler<'p> {
+    pub(super) fn new(p: &'p Policy, names: Names) -> Self {
+        PolicyCompiler {
             p,
             names,
             literals: Vec::new(),
@@ -379,7 +113,7 @@ impl<'p> Builder<'p> {
         (lo, hi)
     }
 
-    fn build(mut self, warnings: Vec<Error>) -> Result<Engine, Error> {
+    pub(super) fn build(mut self, warnings: Vec<Error>) -> Result<Engine, Error> {
         let types = self.types();
         let roles = self.roles();
         let settings = self.settings();
@@ -391,25 +125,25 @@ impl<'p> Builder<'p> {
         let mut reads_orgs = false;
         for r in &rules {
             let f = match r.scope {
-                Scope::Own | Scope::Subordinates => F_OWNER,
-                Scope::Created => F_CREATOR,
-                Scope::Assignee => F_ASSIGNEE,
-                Scope::Team => F_TEAM,
-                Scope::Granted => F_ID,
+                Scope::Own | Scope::Subordinates => Fixed::Owner,
+                Scope::Created => Fixed::Creator,
+                Scope::Assignee => Fixed::Assignee,
+                Scope::Team => Fixed::Team,
+                Scope::Granted => Fixed::Id,
                 Scope::Org => {
                     reads_orgs = true;
                     continue;
                 }
                 Scope::All | Scope::Manager => continue,
             };
-            self.field(FIXED_FIELDS.get(f).copied().unwrap_or("id"));
+            self.field(f.name());
         }
         if types.iter().any(|t| !t.states.is_empty()) {
-            self.field(FIXED_FIELDS.get(F_STATE).copied().unwrap_or("state"));
+            self.field(Fixed::State.name());
         }
-        let mut fixed = [NONE8; 6];
-        for (slot, name) in fixed.iter_mut().zip(FIXED_FIELDS) {
-            if let Some(at) = self.fields.iter().position(|f| f == name) {
+        let mut fixed = [NONE8; Fixed::ALL.len()];
+        for (slot, which) in fixed.iter_mut().zip(Fixed::ALL) {
+            if let Some(at) = self.fields.iter().position(|f| f == which.name()) {
                 *slot = at as u8;
             }
         }
@@ -481,9 +215,12 @@ impl<'p> Builder<'p> {
         let n_actions = self.names.action_list.len();
         let mut out = Vec::with_capacity(self.p.types.len());
         for t in &self.p.types {
-            let mut kind = vec![0u8; n_actions];
+            let mut kind = vec![ActionKind::Undeclared; n_actions];
             let mut follow = vec![NONE16; n_actions];
-            for (list, k) in [(&t.actions, 1u8), (&t.type_actions, 2u8)] {
+            for (list, k) in [
+                (&t.actions, ActionKind::Record),
+                (&t.type_actions, ActionKind::TypeLevel),
+            ] {
                 for a in list {
                     let ix = self.action(&a.name) as usize;
                     if let Some(slot) = kind.get_mut(ix) {
@@ -816,7 +553,10 @@ impl<'p> Builder<'p> {
             let mut list = Vec::new();
             for &ti in &tys {
                 let Some(t) = types.get(ti) else { continue };
-                let declared = |a: usize| t.kind.get(a).copied().unwrap_or(0) != 0;
+                let declared = |a: usize| {
+                    t.kind.get(a).copied().unwrap_or(ActionKind::Undeclared)
+                        != ActionKind::Undeclared
+                };
                 for &ai in acts.iter().filter(|&&a| declared(a)) {
                     let extra = if def.effect == Effect::Allow {
                         implied.get(ai).map(Vec::as_slice).unwrap_or(&[])

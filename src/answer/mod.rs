@@ -1,32 +1,32 @@
 //! The questions a tenant answers about one record: [`can`](Tenant::can),
 //! [`check`](Tenant::check) and [`permitted`](Tenant::permitted).
+//!
+//! [`explain`] puts a verdict into words (a [`Decision`]); [`batch`] asks one question of many
+//! records at once.
 
-use crate::directory::Tenant;
+pub mod batch;
+pub mod explain;
+
+use crate::answer::explain::{Decision, Ids};
+use crate::engine::ActionKind;
 use crate::error::Error;
-use crate::eval::Subject;
-use crate::explain::{Decision, Ids};
+use crate::json::text::id_text;
 use crate::json::Json;
-
-/// A record's `id` as text, if it has one (numbers are printed as JSON numbers).
-pub fn id_text(rec: &Json) -> Option<String> {
-    match rec.get("id")? {
-        Json::Str(s) => Some(s.clone()),
-        Json::Num(n) => Some(crate::batch::number_key(*n)),
-        _ => None,
-    }
-}
+use crate::tenant::value::Resource;
+use crate::tenant::Tenant;
 
 impl Tenant {
     /// Resolves the user, the record and the action of a question.
+    #[doc(hidden)]
     pub fn question(
         &self,
         user: &str,
         action: &str,
         rec: &Json,
-    ) -> Result<(Option<u32>, u16, Subject), Error> {
-        let subject = self.resolve(rec, "")?;
-        let action = self.action_index(action, &subject)?;
-        Ok((self.user_index(user), action, subject))
+    ) -> Result<(Option<u32>, u16, Resource), Error> {
+        let resource = self.resolve(rec, "")?;
+        let action = self.action_index(action, &resource)?;
+        Ok((self.user_index(user), action, resource))
     }
 
     /// May `user` do `action` on `rec`? The hot path: no explanation is built.
@@ -52,27 +52,28 @@ impl Tenant {
     /// The actions `user` may do on `rec`, sorted: record actions for a record, every action
     /// (type-level ones exactly, record ones on "some record") for a type-level `{type}`.
     pub fn permitted(&self, user: &str, rec: &Json) -> Result<Vec<String>, Error> {
-        let subject = self.resolve(rec, "")?;
-        Ok(self.permitted_resolved(self.user_index(user), &subject))
+        let resource = self.resolve(rec, "")?;
+        Ok(self.permitted_resolved(self.user_index(user), &resource))
     }
 
-    /// [`permitted`](Tenant::permitted) on a resolved subject.
-    pub fn permitted_resolved(&self, user: Option<u32>, subject: &Subject) -> Vec<String> {
+    /// [`permitted`](Tenant::permitted) on a resolved resource.
+    #[doc(hidden)]
+    pub fn permitted_resolved(&self, user: Option<u32>, resource: &Resource) -> Vec<String> {
         let e = &self.engine;
-        let ty = subject.child.unwrap_or(subject.facts.ty);
+        let ty = resource.child.unwrap_or(resource.facts.ty);
         let Some(t) = e.types.get(ty as usize) else {
             return Vec::new();
         };
-        let record_level = !subject.facts.type_level;
+        let record_level = !resource.facts.type_level;
         // Walk the actions in alphabetical order: the list comes out sorted.
         e.alpha
             .iter()
             .filter(|&&a| match t.kind.get(a as usize) {
-                Some(1) => true,
-                Some(2) => !record_level,
+                Some(ActionKind::Record) => true,
+                Some(ActionKind::TypeLevel) => !record_level,
                 _ => false,
             })
-            .filter(|&&a| self.allows(user, a, subject))
+            .filter(|&&a| self.allows(user, a, resource))
             .filter_map(|&a| e.actions.get(a as usize).cloned())
             .collect()
     }

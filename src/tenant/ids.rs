@@ -5,7 +5,7 @@
 //! keeps 11 bits of its id's hash beside the index, so a probe reads an id only when those
 //! match.
 
-use crate::compile::NONE32;
+use crate::engine::NONE32;
 use crate::hasher::Keyed;
 use crate::limits::MAX_USERS;
 use std::hash::BuildHasher;
@@ -44,16 +44,6 @@ impl IdTable {
             slots: vec![NONE32; slots_for(n)],
             hasher: Keyed::default(),
         }
-    }
-
-    /// Number of ids.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// True when there are no ids.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
     }
 
     /// The id at `ix`.

@@ -1,5 +1,5 @@
 //! The directory compiler: takes a directory's own fields and its users one at a time, in any
-//! order, and compiles them into a [`Tenant`] at [`Compiler::finish`].
+//! order, and compiles them into a [`Tenant`] at [`DirectoryCompiler::finish`].
 //!
 //! Users arrive while the text is still being read (see [`super::read`]), so nothing about a
 //! user may wait for the directory's other fields or for later users: whatever does (the plan's
@@ -13,13 +13,13 @@
 //! error tagged with its user and stage as it is found and sorted once at the end.
 
 use super::{Tenant, UserRec};
-use crate::compile::{Engine, NONE16, NONE32};
+use crate::engine::{Engine, NONE16, NONE32};
 use crate::error::{join, Error, Errors, Sink};
-use crate::eval::Val;
 use crate::hasher::{map_with_capacity, Map, Set};
-use crate::ids::IdTable;
 use crate::json::{object, str_list, Fields, Json};
 use crate::limits;
+use crate::tenant::ids::IdTable;
+use crate::tenant::value::Val;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -112,9 +112,9 @@ impl<'a> UserSlots<'a> {
 
 /// What the compiler wants from one key of the directory object.
 pub(crate) enum TopKey {
-    /// Keep its value ([`Compiler::top_value`] with this index).
+    /// Keep its value ([`DirectoryCompiler::top_value`] with this index).
     Keep(usize),
-    /// The users array: its elements go to [`Compiler::user`].
+    /// The users array: its elements go to [`DirectoryCompiler::user`].
     Users,
     /// Read it (for syntax and depth) and drop it.
     Skip,
@@ -138,7 +138,7 @@ enum UsersField {
 }
 
 /// The state of one directory being compiled.
-pub(crate) struct Compiler {
+pub(crate) struct DirectoryCompiler {
     engine: Arc<Engine>,
     /// The directory's keys in input order with the first `plan`, `org` and `settings` values
     /// (other values are not kept); `None` until the directory is seen to be an object.
@@ -176,7 +176,7 @@ pub(crate) struct Compiler {
     user_depth: Option<usize>,
 }
 
-impl Compiler {
+impl DirectoryCompiler {
     /// A compiler for a directory of about `users` users (a hint: more or fewer are fine).
     pub(crate) fn new(engine: Arc<Engine>, users: usize) -> Self {
         let users = users.min(limits::MAX_USERS);
@@ -198,7 +198,7 @@ impl Compiler {
                 })),
             })
             .collect();
-        Compiler {
+        DirectoryCompiler {
             users: Vec::with_capacity(users),
             ids: IdTable::with_capacity(users, 0),
             attrs: Vec::with_capacity(users.saturating_mul(engine.user_attrs.len())),
@@ -262,7 +262,7 @@ impl Compiler {
         }
     }
 
-    /// The value of a key [`top_key`](Compiler::top_key) asked to keep.
+    /// The value of a key [`top_key`](DirectoryCompiler::top_key) asked to keep.
     pub(crate) fn top_value(&mut self, at: usize, value: Json) {
         if let Some((_, v)) = self.top.as_mut().and_then(|t| t.get_mut(at)) {
             *v = value;

@@ -5,18 +5,21 @@
 //! "is `o` in `u`'s reporting line" is `pre[u] <= pre[o] < end[u]`: two array reads at any
 //! depth. Cycles and unknown managers are errors that name the first offending entry.
 
-mod build;
+mod compile;
 mod forest;
+pub mod ids;
 mod read;
+pub mod record;
+pub mod value;
 
-use crate::compile::{Engine, NONE32};
+use crate::engine::{Engine, NONE32};
 use crate::error::{Error, Errors};
-use crate::eval::Val;
 use crate::hasher::{Map, Set};
-use crate::ids::IdTable;
 use crate::json::Json;
 use crate::limits;
-use build::Compiler;
+use crate::tenant::ids::IdTable;
+use crate::tenant::value::Val;
+use compile::DirectoryCompiler;
 use std::sync::Arc;
 
 /// One user in dense form: 28 bytes (packed to 4-byte alignment, where the `u64` would round
@@ -60,7 +63,7 @@ impl Tenant {
             Some(Json::Arr(items)) => items.len(),
             _ => 0,
         };
-        let mut c = Compiler::new(engine, users);
+        let mut c = DirectoryCompiler::new(engine, users);
         read::tree(&mut c, doc);
         c.finish()
     }
@@ -102,16 +105,19 @@ impl Tenant {
     }
 
     /// The index of a user id.
+    #[doc(hidden)]
     pub fn user_index(&self, id: &str) -> Option<u32> {
         self.ids.find(id)
     }
 
     /// The id of the user at `ix`.
+    #[doc(hidden)]
     pub fn user_id(&self, ix: u32) -> Option<&str> {
         self.ids.get(ix)
     }
 
     /// The tenant symbol of a string (user ids are symbols `0..users`), or `NONE32`.
+    #[doc(hidden)]
     pub fn sym(&self, s: &str) -> u32 {
         self.ids
             .find(s)
@@ -120,6 +126,7 @@ impl Tenant {
     }
 
     /// The string of a tenant symbol.
+    #[doc(hidden)]
     pub fn sym_str(&self, sym: u32) -> Option<&str> {
         let n = self.users.len() as u32;
         if sym < n {
@@ -189,7 +196,7 @@ impl Tenant {
 /// limit or a nesting too deep is reported by position in the parts (read the whole text to
 /// report it as [`Tenant::from_json`] does).
 pub struct TenantBuilder {
-    c: Compiler,
+    c: DirectoryCompiler,
     bytes: usize,
     failed: Option<Error>,
 }
@@ -198,7 +205,7 @@ impl TenantBuilder {
     /// A builder for a directory of about `users` users (a hint that sizes the tables).
     pub fn new(engine: Arc<Engine>, users: usize) -> Self {
         TenantBuilder {
-            c: Compiler::new(engine, users),
+            c: DirectoryCompiler::new(engine, users),
             bytes: 0,
             failed: None,
         }
@@ -225,7 +232,7 @@ impl TenantBuilder {
     fn read(
         &mut self,
         text: &str,
-        how: fn(&mut Compiler, &str) -> Result<(), serde_json::Error>,
+        how: fn(&mut DirectoryCompiler, &str) -> Result<(), serde_json::Error>,
     ) -> bool {
         if self.failed.is_some() {
             return false;

@@ -4,6 +4,10 @@
 //! `serde_json::Value` drops duplicate keys silently; a policy with two roles named `admin`
 //! must be an error, so objects here are lists of pairs and the readers check for repeats.
 
+pub mod parse;
+pub mod text;
+pub mod write;
+
 use crate::error::{join, Error, Sink};
 use crate::limits;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -30,7 +34,7 @@ impl Json {
             "the input size in bytes",
             "",
         )?;
-        let value: Json = crate::jsonparse::parse(text).map_err(|e| {
+        let value: Json = crate::json::parse::parse(text).map_err(|e| {
             Error::new(
                 "invalid_json",
                 format!("the input is not valid JSON: {e}"),
@@ -214,11 +218,6 @@ impl<'a> Fields<'a> {
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| (v, join(&self.path, key)))
-    }
-
-    /// The path of this object.
-    pub fn path(&self) -> &str {
-        &self.path
     }
 
     /// A required string field.

@@ -1,16 +1,17 @@
 //! Records: a JSON record (or a type-level `{type}`) resolved against a tenant into a
-//! [`Subject`], reading only the fields the policy uses. Bad input (no `type`, an unknown
+//! [`Resource`], reading only the fields the policy uses. Bad input (no `type`, an unknown
 //! type, a child without its parent) is an error with the path of the offending field.
 
-use crate::compile::{FIELD_SLOTS, NONE32};
-use crate::directory::Tenant;
+use crate::engine::{ActionKind, Fixed, FIELD_SLOTS, NONE32};
 use crate::error::{join, Error};
-use crate::eval::{Facts, Subject, Val};
 use crate::json::Json;
 use crate::limits;
+use crate::tenant::value::{Facts, Resource, Val};
+use crate::tenant::Tenant;
 
 impl Tenant {
     /// The type index of a type name, or `unknown_type`.
+    #[doc(hidden)]
     pub fn type_index(&self, name: &str, path: &str) -> Result<u16, Error> {
         self.engine.type_ix.get(name).copied().ok_or_else(|| {
             let all: Vec<&str> = self.engine.type_names().collect();
@@ -25,27 +26,29 @@ impl Tenant {
         })
     }
 
-    /// The action index of `name` on the subject's type, or `unknown_action`.
-    pub fn action_index(&self, name: &str, subject: &Subject) -> Result<u16, Error> {
+    /// The action index of `name` on the resource's type, or `unknown_action`.
+    #[doc(hidden)]
+    pub fn action_index(&self, name: &str, resource: &Resource) -> Result<u16, Error> {
         let a = self
             .engine
             .action_ix
             .get(name)
             .copied()
-            .unwrap_or(crate::compile::NONE16);
-        self.action_on(a, subject, name)
+            .unwrap_or(crate::engine::NONE16);
+        self.action_on(a, resource, name)
     }
 
     /// Checks that action index `a` (named `name`, for the message) is declared on the
-    /// subject's type: the batch path resolves names once per call, then checks each record.
-    pub fn action_on(&self, a: u16, subject: &Subject, name: &str) -> Result<u16, Error> {
-        let ty = subject.child.unwrap_or(subject.facts.ty);
+    /// resource's type: the batch path resolves names once per call, then checks each record.
+    #[doc(hidden)]
+    pub fn action_on(&self, a: u16, resource: &Resource, name: &str) -> Result<u16, Error> {
+        let ty = resource.child.unwrap_or(resource.facts.ty);
         let e = &self.engine;
         let t = e.types.get(ty as usize).ok_or_else(|| {
             Error::new("unknown_type", "the record's type is not declared", "/type")
         })?;
         match t.kind.get(a as usize) {
-            Some(&k) if k != 0 => Ok(a),
+            Some(&k) if k != ActionKind::Undeclared => Ok(a),
             _ => Err(Error::new(
                 "unknown_action",
                 format!(
@@ -59,10 +62,11 @@ impl Tenant {
     }
 
     /// Resolves a record against this tenant. `path` prefixes error paths (e.g. `/records/3`).
-    pub fn resolve(&self, rec: &Json, path: &str) -> Result<Subject, Error> {
+    #[doc(hidden)]
+    pub fn resolve(&self, rec: &Json, path: &str) -> Result<Resource, Error> {
         let (ty, is_child) = self.record_type(rec, path)?;
         if !is_child {
-            return Ok(Subject {
+            return Ok(Resource {
                 child: None,
                 facts: self.facts(rec, ty, path)?,
             });
@@ -100,7 +104,7 @@ impl Tenant {
                 join(&ppath, "type"),
             ));
         }
-        Ok(Subject {
+        Ok(Resource {
             child: Some(ty),
             facts: self.facts(parent, pty, &ppath)?,
         })
@@ -167,6 +171,7 @@ impl Tenant {
     }
 
     /// A JSON field value as the evaluator sees it.
+    #[doc(hidden)]
     pub fn value(&self, v: Option<&Json>, path: &str) -> Result<Val, Error> {
         Ok(match v {
             None => Val::Absent,
@@ -179,6 +184,7 @@ impl Tenant {
     }
 
     /// The symbol of a record string, refusing strings longer than the limit.
+    #[doc(hidden)]
     pub fn sym_checked(&self, s: &str, path: &str) -> Result<u32, Error> {
         limits::check(
             s.len(),
@@ -229,11 +235,12 @@ impl Tenant {
     /// The encoded fields whose value cannot change any answer in this tenant, as a bit set
     /// (bit i = slot i): a record's `id` matters only for per-record grants or a condition on
     /// it, so callers may skip resolving it (a string lookup per record) when neither exists.
+    #[doc(hidden)]
     pub fn unread_fields(&self) -> u64 {
         let e = &self.engine;
-        match e.fixed.get(crate::compile::F_ID).copied() {
+        match e.fixed.get(Fixed::Id.index()).copied() {
             Some(slot)
-                if slot != crate::compile::NONE8
+                if slot != crate::engine::NONE8
                     && self.grants.is_empty()
                     && e.cond_read & (1u64 << (slot & 63)) == 0 =>
             {
@@ -243,10 +250,11 @@ impl Tenant {
         }
     }
 
-    /// Builds a subject from the compact encoding: `ty` is the record's type, `parent_ty` the
+    /// Builds a resource from the compact encoding: `ty` is the record's type, `parent_ty` the
     /// type whose fields are encoded when `ty` is a child type; `tags`/`vals` hold one entry per
     /// field of [`encoded_fields`](crate::Engine::encoded_fields). Nothing here trusts its input.
-    pub fn subject_from_codes(
+    #[doc(hidden)]
+    pub fn resource_from_codes(
         &self,
         ty: u32,
         parent_ty: i32,
@@ -254,19 +262,20 @@ impl Tenant {
         tags: &[u8],
         vals: &[f64],
         path: &str,
-    ) -> Result<Subject, Error> {
-        let mut s = Subject::empty();
+    ) -> Result<Resource, Error> {
+        let mut s = Resource::empty();
         self.fill_from_codes(&mut s, ty, parent_ty, type_level, tags, vals)
             .map_err(|e| e.under(path))?;
         Ok(s)
     }
 
-    /// [`subject_from_codes`](Tenant::subject_from_codes) into an existing subject, so a batch
+    /// [`resource_from_codes`](Tenant::resource_from_codes) into an existing resource, so a batch
     /// reuses one: no per-record initialisation or copy (in wasm, each is a runtime call).
     /// Only the slots of the policy's fields are written; the others are never read.
+    #[doc(hidden)]
     pub fn fill_from_codes(
         &self,
-        s: &mut Subject,
+        s: &mut Resource,
         ty: u32,
         parent_ty: i32,
         type_level: bool,
@@ -310,7 +319,8 @@ impl Tenant {
 
     /// Decodes only the field values of a record into `s` (type and shape unchanged): what a
     /// run of records of one shape needs per record.
-    pub fn fill_fields(&self, s: &mut Subject, tags: &[u8], vals: &[f64]) {
+    #[doc(hidden)]
+    pub fn fill_fields(&self, s: &mut Resource, tags: &[u8], vals: &[f64]) {
         let n_syms = self.users.len() + self.sym_list.len();
         for (k, slot) in s
             .facts

@@ -1,14 +1,14 @@
 //! Which record fields a rule reads, as bit sets over the compiled field slots (bit i = slot
 //! i of [`Engine::encoded_fields`]).
 //!
-//! A prepared question ([`crate::prepared`]) knows from these which fields can change its
+//! A prepared question ([`crate::eval::prepared`]) knows from these which fields can change its
 //! answer; callers that encode records themselves (the JavaScript binding) then encode only
 //! those, and a batch whose answers depend on one field is decided once per distinct value.
 //! Over-approximating is always safe (a caller encodes a field it did not need); leaving a
-//! field out would change answers, so every reader of [`crate::eval::Facts::fields`] in
-//! `eval.rs` has its counterpart here.
+//! field out would change answers, so every reader of [`crate::tenant::value::Facts::fields`] in
+//! `eval/mod.rs` has its counterpart here.
 
-use crate::compile::{CNode, Engine, Opd, Rule, F_ASSIGNEE, F_CREATOR, F_ID, F_OWNER, F_STATE};
+use crate::engine::{CNode, Engine, Fixed, Opd, Rule};
 use crate::limits::MAX_CONDITION_DEPTH;
 use crate::policy::Scope;
 
@@ -21,10 +21,10 @@ impl Engine {
         }
     }
 
-    /// The slot of a fixed field (`F_OWNER`, ...), as a bit set (empty when no rule reads it).
-    fn fixed_bit(&self, which: usize) -> u64 {
-        match self.fixed.get(which).copied() {
-            Some(slot) if (slot as u32) < 64 && slot != crate::compile::NONE8 => 1u64 << slot,
+    /// The slot of a fixed field ([`Fixed`]), as a bit set (empty when no rule reads it).
+    fn fixed_bit(&self, which: Fixed) -> u64 {
+        match self.fixed.get(which.index()).copied() {
+            Some(slot) if (slot as u32) < 64 && slot != crate::engine::NONE8 => 1u64 << slot,
             _ => 0,
         }
     }
@@ -38,7 +38,7 @@ impl Engine {
             .map(|&from| from != u64::MAX)
             .unwrap_or(false);
         if restricted {
-            self.fixed_bit(F_STATE)
+            self.fixed_bit(Fixed::State)
         } else {
             0
         }
@@ -48,11 +48,11 @@ impl Engine {
     pub(crate) fn scope_reads(&self, scope: Scope) -> u64 {
         match scope {
             Scope::All | Scope::Org => 0,
-            Scope::Own | Scope::Subordinates => self.fixed_bit(F_OWNER),
-            Scope::Created => self.fixed_bit(F_CREATOR),
-            Scope::Assignee => self.fixed_bit(F_ASSIGNEE),
-            Scope::Team => self.fixed_bit(crate::compile::F_TEAM),
-            Scope::Granted => self.fixed_bit(F_ID),
+            Scope::Own | Scope::Subordinates => self.fixed_bit(Fixed::Owner),
+            Scope::Created => self.fixed_bit(Fixed::Creator),
+            Scope::Assignee => self.fixed_bit(Fixed::Assignee),
+            Scope::Team => self.fixed_bit(Fixed::Team),
+            Scope::Granted => self.fixed_bit(Fixed::Id),
             Scope::Manager => self.all_slots(),
         }
     }

@@ -1,6 +1,6 @@
 //! Policy validation: every name resolved, every reference checked, all errors at once.
 //!
-//! Runs after [`crate::policy::parse::parse`] and before [`crate::compile`]. Errors make the
+//! Runs after [`crate::policy::parse::parse`] and before [`crate::engine`]. Errors make the
 //! policy unusable (unknown or duplicate names, inheritance cycles, references to undeclared
 //! plans, types, actions, settings or states); warnings flag rules that can never apply.
 

@@ -4,9 +4,6 @@
 //! Floats still go through serde_json's shortest round-trip printer, so numbers print exactly
 //! as before (`1500.0`, `null` when not finite).
 
-use crate::batch::{Group, Total};
-use crate::explain::Decision;
-
 /// A value that writes itself as compact JSON.
 pub trait ToJson {
     fn write(&self, out: &mut String);
@@ -22,25 +19,18 @@ pub fn to_string<T: ToJson + ?Sized>(value: &T) -> String {
 /// `impl ToJson` for a struct written as an object of the given fields, in order.
 macro_rules! json_object {
     ($ty:ty { $($key:literal => $field:ident),* $(,)? }) => {
-        impl $crate::jsonout::ToJson for $ty {
+        impl $crate::json::write::ToJson for $ty {
             fn write(&self, out: &mut String) {
-                $crate::jsonout::object(out, &[$(($key, Some(&self.$field as &dyn $crate::jsonout::ToJson))),*]);
+                $crate::json::write::object(out, &[$(($key, Some(&self.$field as &dyn $crate::json::write::ToJson))),*]);
             }
         }
     };
 }
-#[cfg_attr(
-    not(target_arch = "wasm32"),
-    expect(
-        unused_imports,
-        reason = "only the wasm binding uses it outside this file"
-    )
-)]
 pub(crate) use json_object;
 
 /// Appends `s`: one out-of-line copy instead of a grow-and-copy inlined at every call.
 #[inline(never)]
-fn raw(out: &mut String, s: &str) {
+pub(crate) fn raw(out: &mut String, s: &str) {
     out.push_str(s);
 }
 
@@ -200,59 +190,6 @@ impl<A: ToJson, B: ToJson> ToJson for (A, B) {
         list(out, &mut [&self.0 as &dyn ToJson, &self.1].into_iter());
     }
 }
-
-impl ToJson for Decision {
-    fn write(&self, out: &mut String) {
-        object(
-            out,
-            &[
-                ("allowed", Some(&self.allowed)),
-                ("code", Some(&self.code)),
-                ("message", Some(&self.message)),
-                ("rule", Some(&self.rule)),
-                (
-                    "upgradeTo",
-                    self.upgrade_to.as_ref().map(|u| u as &dyn ToJson),
-                ),
-            ],
-        );
-    }
-}
-
-json_object!(Group { "total" => total, "count" => count });
-
-impl ToJson for Total {
-    fn write(&self, out: &mut String) {
-        let groups = self.groups.as_ref().map(|g| Groups(g));
-        object(
-            out,
-            &[
-                ("total", Some(&self.total)),
-                ("count", Some(&self.count)),
-                ("groups", groups.as_ref().map(|g| g as &dyn ToJson)),
-            ],
-        );
-    }
-}
-
-/// The groups of a [`Total`], as one object keyed by group.
-struct Groups<'a>(&'a [(String, Group)]);
-
-impl ToJson for Groups<'_> {
-    fn write(&self, out: &mut String) {
-        raw(out, "{");
-        for (i, (key, g)) in self.0.iter().enumerate() {
-            if i > 0 {
-                raw(out, ",");
-            }
-            key.write(out);
-            raw(out, ":");
-            g.write(out);
-        }
-        raw(out, "}");
-    }
-}
-
 impl ToJson for crate::json::Json {
     fn write(&self, out: &mut String) {
         use crate::json::Json;

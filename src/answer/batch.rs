@@ -2,14 +2,15 @@
 //! [`bulk`](Tenant::bulk). The user and the action are resolved once per call; each record
 //! then costs one resolution and one evaluation.
 
-use crate::ask::id_text;
-use crate::directory::Tenant;
+use crate::answer::explain::Ids;
 use crate::error::{join, Error};
-use crate::eval::Subject;
-use crate::explain::Ids;
+use crate::eval::prepared::Shapes;
+use crate::json::text::{id_text, number_key};
+use crate::json::write::{json_object, object, raw, ToJson};
 use crate::json::Json;
 use crate::limits;
-use crate::prepared::Batch;
+use crate::tenant::value::Resource;
+use crate::tenant::Tenant;
 use serde::Serialize;
 
 /// Sums over the records a user may view.
@@ -68,16 +69,6 @@ pub struct Bulk {
     pub allowed_index: Vec<usize>,
 }
 
-/// A number as JavaScript's `String(n)` prints it, for the usual cases.
-pub fn number_key(n: f64) -> String {
-    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
-        (n as i64).to_string()
-    } else {
-        // serde_json's shortest round-trip printer: much smaller in wasm than `format!("{n}")`.
-        serde_json::to_string(&n).unwrap_or_default()
-    }
-}
-
 fn check_count(n: usize) -> Result<(), Error> {
     limits::check(
         n,
@@ -89,21 +80,21 @@ fn check_count(n: usize) -> Result<(), Error> {
 }
 
 impl Tenant {
-    fn action_for(&self, action: &str, subject: &Subject, path: &str) -> Result<u16, Error> {
-        self.action_index(action, subject)
+    fn action_for(&self, action: &str, resource: &Resource, path: &str) -> Result<u16, Error> {
+        self.action_index(action, resource)
             .map_err(|e| e.under(path))
     }
 
     /// Indices of the records `user` may do `action` on, in input order.
     pub fn filter(&self, user: &str, action: &str, records: &[Json]) -> Result<Vec<usize>, Error> {
         check_count(records.len())?;
-        let mut batch = Batch::new(self.user_index(user));
+        let mut shapes = Shapes::new(self.user_index(user));
         let mut out = Vec::new();
         for (i, rec) in records.iter().enumerate() {
             let path = format!("/{i}");
             let s = self.resolve(rec, &path)?;
             let a = self.action_for(action, &s, &path)?;
-            if self.allows_in(&mut batch, a, &s) {
+            if self.allows_in_shapes(&mut shapes, a, &s) {
                 out.push(i);
             }
         }
@@ -121,7 +112,7 @@ impl Tenant {
         group_by: Option<&str>,
     ) -> Result<Total, Error> {
         check_count(records.len())?;
-        let mut batch = Batch::new(self.user_index(user));
+        let mut shapes = Shapes::new(self.user_index(user));
         let mut out = Total {
             groups: group_by.map(|_| Vec::new()),
             ..Total::default()
@@ -130,7 +121,7 @@ impl Tenant {
             let path = format!("/{i}");
             let s = self.resolve(rec, &path)?;
             let a = self.action_for("view", &s, &path)?;
-            if !self.allows_in(&mut batch, a, &s) {
+            if !self.allows_in_shapes(&mut shapes, a, &s) {
                 continue;
             }
             let amount = amount(rec.get(field), &join(&path, field))?;
@@ -164,7 +155,7 @@ impl Tenant {
         }
         let u = self.user_index(user);
         let mut out = Bulk::default();
-        let mut batch = Batch::new(u);
+        let mut shapes = Shapes::new(u);
         for (i, rec) in records.iter().enumerate() {
             let path = format!("/{i}");
             let s = self.resolve(rec, &path)?;
@@ -177,7 +168,7 @@ impl Tenant {
                 ));
             };
             // The prepared answer first; the full verdict (the reason) only for refusals.
-            let v = match self.allows_in(&mut batch, a, &s) {
+            let v = match self.allows_in_shapes(&mut shapes, a, &s) {
                 true => crate::eval::Verdict::Allowed { rule: 0 },
                 false => self.verdict(u, a, &s),
             };
@@ -259,5 +250,39 @@ pub fn add_to_group(groups: &mut Vec<(String, Group)>, key: String, amount: f64)
                 count: 1,
             },
         )),
+    }
+}
+
+json_object!(Group { "total" => total, "count" => count });
+
+impl ToJson for Total {
+    fn write(&self, out: &mut String) {
+        let groups = self.groups.as_ref().map(|g| Groups(g));
+        object(
+            out,
+            &[
+                ("total", Some(&self.total)),
+                ("count", Some(&self.count)),
+                ("groups", groups.as_ref().map(|g| g as &dyn ToJson)),
+            ],
+        );
+    }
+}
+
+/// The groups of a [`Total`], as one object keyed by group.
+struct Groups<'a>(&'a [(String, Group)]);
+
+impl ToJson for Groups<'_> {
+    fn write(&self, out: &mut String) {
+        raw(out, "{");
+        for (i, (key, g)) in self.0.iter().enumerate() {
+            if i > 0 {
+                raw(out, ",");
+            }
+            key.write(out);
+            raw(out, ":");
+            g.write(out);
+        }
+        raw(out, "}");
     }
 }

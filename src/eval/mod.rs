@@ -6,91 +6,13 @@
 //! ([`Tenant::verdict`]) runs the same checks and keeps the nearest miss, so `can` and `check`
 //! can never disagree. Deny rules, if any, win over allow rules.
 
-use crate::compile::{
-    CNode, Engine, Grant, Lit, Opd, Rule, FIELD_SLOTS, F_ASSIGNEE, F_CREATOR, F_ID, F_OWNER,
-    F_STATE, F_TEAM, NONE16, NONE32,
-};
-use crate::directory::Tenant;
+pub mod prepared;
+mod reads;
+
+use crate::engine::{CNode, Engine, Fixed, Grant, Lit, Opd, Rule, NONE16, NONE32};
 use crate::policy::{Effect, Scope};
-
-/// A value read from a record or a user, resolved against one tenant.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Val {
-    /// The field is not there.
-    Absent,
-    Null,
-    Bool(bool),
-    Num(f64),
-    /// A tenant symbol; `NONE32` for a string the tenant does not know.
-    Str(u32),
-}
-
-impl Val {
-    /// Equality as conditions see it: absent equals null; unknown strings equal nothing.
-    pub fn same(self, other: Val) -> bool {
-        match (self, other) {
-            (Val::Absent | Val::Null, Val::Absent | Val::Null) => true,
-            (Val::Bool(a), Val::Bool(b)) => a == b,
-            (Val::Num(a), Val::Num(b)) => a == b,
-            (Val::Str(a), Val::Str(b)) => a == b && a != NONE32,
-            _ => false,
-        }
-    }
-
-    /// The symbol, if this is a known string.
-    pub fn sym(self) -> Option<u32> {
-        match self {
-            Val::Str(s) if s != NONE32 => Some(s),
-            _ => None,
-        }
-    }
-}
-
-/// A record resolved against a tenant: its type and the fields the policy reads.
-#[derive(Debug, Clone)]
-pub struct Facts {
-    pub ty: u16,
-    /// A question about the type as a whole (no `id`): scopes and record fields are not known.
-    pub type_level: bool,
-    pub fields: [Val; FIELD_SLOTS],
-    pub orgs: Vec<u32>,
-}
-
-impl Subject {
-    /// A subject to fill in place (see [`Tenant::fill_from_codes`]).
-    pub fn empty() -> Self {
-        Subject {
-            child: None,
-            facts: Facts::type_level(0),
-        }
-    }
-}
-
-impl Facts {
-    /// Facts for a type-level question.
-    pub fn type_level(ty: u16) -> Self {
-        Facts {
-            ty,
-            type_level: true,
-            fields: [Val::Absent; FIELD_SLOTS],
-            orgs: Vec::new(),
-        }
-    }
-
-    /// The value of field `i`.
-    pub fn field(&self, i: usize) -> Val {
-        self.fields.get(i).copied().unwrap_or(Val::Absent)
-    }
-}
-
-/// What a question is about: a record, or a child record through its parent (ZS-6).
-#[derive(Debug, Clone)]
-pub struct Subject {
-    /// The child's type, when the question is about a child record.
-    pub child: Option<u16>,
-    /// The record the rules are evaluated on (the parent, for a child).
-    pub facts: Facts,
-}
+use crate::tenant::value::{Facts, Resource, Val};
+use crate::tenant::Tenant;
 
 /// The stages a rule is checked in; a later stage is a nearer miss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -119,12 +41,6 @@ impl Verdict {
     pub fn allowed(self) -> bool {
         matches!(self, Verdict::Allowed { .. })
     }
-}
-
-/// The action as evaluated: on the subject's own type, then mapped to the parent's.
-#[derive(Debug, Clone, Copy)]
-pub struct Ask {
-    pub action: u16,
 }
 
 impl Tenant {
@@ -156,28 +72,29 @@ impl Tenant {
         each(e.slot(e.principal_everyone(), ty, action))
     }
 
-    /// Maps a subject's action to the (type, action) its rules are looked up under.
-    pub(crate) fn target(&self, subject: &Subject, action: u16) -> (u16, u16) {
-        match subject
+    /// Maps a resource's action to the (type, action) its rules are looked up under.
+    pub(crate) fn target(&self, resource: &Resource, action: u16) -> (u16, u16) {
+        match resource
             .child
             .and_then(|c| self.engine.types.get(c as usize))
         {
             Some(child) => (
-                subject.facts.ty,
+                resource.facts.ty,
                 child.follow.get(action as usize).copied().unwrap_or(NONE16),
             ),
-            None => (subject.facts.ty, action),
+            None => (resource.facts.ty, action),
         }
     }
 
     /// The boolean answer: the hot path.
-    pub fn allows(&self, user: Option<u32>, action: u16, subject: &Subject) -> bool {
+    #[doc(hidden)]
+    pub fn allows(&self, user: Option<u32>, action: u16, resource: &Resource) -> bool {
         let Some(user) = user else { return false };
-        let (ty, action) = self.target(subject, action);
-        self.allows_on(user, ty, action, &subject.facts, false)
+        let (ty, action) = self.target(resource, action);
+        self.allows_as(user, ty, action, &resource.facts, false)
     }
 
-    fn allows_on(&self, user: u32, ty: u16, action: u16, f: &Facts, delegated: bool) -> bool {
+    fn allows_as(&self, user: u32, ty: u16, action: u16, f: &Facts, delegated: bool) -> bool {
         if self.engine.has_deny && self.denied_by(user, ty, action, f, delegated).is_some() {
             return false;
         }
@@ -240,12 +157,13 @@ impl Tenant {
     }
 
     /// The full answer, with the deciding rule or the nearest miss.
-    pub fn verdict(&self, user: Option<u32>, action: u16, subject: &Subject) -> Verdict {
+    #[doc(hidden)]
+    pub fn verdict(&self, user: Option<u32>, action: u16, resource: &Resource) -> Verdict {
         let Some(user) = user else {
             return Verdict::UnknownUser;
         };
-        let (ty, action) = self.target(subject, action);
-        let f = &subject.facts;
+        let (ty, action) = self.target(resource, action);
+        let f = &resource.facts;
         if let Some(rule) = self.denied_by(user, ty, action, f, false) {
             return Verdict::Forbidden { rule };
         }
@@ -352,9 +270,9 @@ impl Tenant {
         Ok(())
     }
 
-    /// The value of a fixed field (`F_OWNER`, ...) of a resolved record.
-    pub(crate) fn fixed(&self, f: &Facts, which: usize) -> Val {
-        match self.engine.fixed.get(which) {
+    /// The value of a fixed field ([`Fixed`]) of a resolved record.
+    pub(crate) fn fixed(&self, f: &Facts, which: Fixed) -> Val {
+        match self.engine.fixed.get(which.index()) {
             Some(&slot) => f.field(slot as usize),
             None => Val::Absent,
         }
@@ -363,7 +281,7 @@ impl Tenant {
     /// The index of the record's workflow state among its type's states.
     pub(crate) fn state_index(&self, ty: u16, f: &Facts) -> Option<usize> {
         let t = self.engine.types.get(ty as usize)?;
-        let sym = self.fixed(f, F_STATE).sym()?;
+        let sym = self.fixed(f, Fixed::State).sym()?;
         t.state_lit
             .iter()
             .position(|&l| self.lit_map.get(l as usize) == Some(&sym))
@@ -392,17 +310,17 @@ impl Tenant {
         f: &Facts,
         delegated: bool,
     ) -> bool {
-        let is_user = |i: usize| self.fixed(f, i) == Val::Str(user);
+        let is_user = |i: Fixed| self.fixed(f, i) == Val::Str(user);
         match scope {
             Scope::All => true,
-            Scope::Own => is_user(F_OWNER),
-            Scope::Created => is_user(F_CREATOR),
-            Scope::Assignee => is_user(F_ASSIGNEE),
-            Scope::Subordinates => match self.fixed(f, F_OWNER).sym() {
+            Scope::Own => is_user(Fixed::Owner),
+            Scope::Created => is_user(Fixed::Creator),
+            Scope::Assignee => is_user(Fixed::Assignee),
+            Scope::Subordinates => match self.fixed(f, Fixed::Owner).sym() {
                 Some(owner) => self.in_line(user, owner),
                 None => false,
             },
-            Scope::Team => match self.fixed(f, F_TEAM).sym() {
+            Scope::Team => match self.fixed(f, Fixed::Team).sym() {
                 Some(team) => self.teams_of(user).contains(&team),
                 None => false,
             },
@@ -414,7 +332,7 @@ impl Tenant {
                     .unwrap_or(NONE32);
                 org != NONE32 && f.orgs.contains(&org)
             }
-            Scope::Granted => match self.fixed(f, F_ID).sym() {
+            Scope::Granted => match self.fixed(f, Fixed::Id).sym() {
                 Some(id) => self.grants.contains(&(user, ty, id)),
                 None => false,
             },
@@ -425,7 +343,7 @@ impl Tenant {
                     .get(user as usize)
                     .map(|u| u.manager)
                     .unwrap_or(NONE32);
-                !delegated && manager != NONE32 && self.allows_on(manager, ty, action, f, true)
+                !delegated && manager != NONE32 && self.allows_as(manager, ty, action, f, true)
             }
         }
     }

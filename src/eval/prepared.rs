@@ -8,11 +8,11 @@
 //! logic type-level questions use. Policies with deny rules are not prepared (they take the
 //! general path), nor are type-level records or child records of another shape.
 
-use crate::compile::NONE32;
-use crate::directory::Tenant;
-use crate::eval::{Facts, Subject, Val};
+use crate::engine::{ActionKind, NONE32};
 use crate::policy::{Effect, Scope};
-use crate::record::decode;
+use crate::tenant::record::decode;
+use crate::tenant::value::{Facts, Resource, Val};
+use crate::tenant::Tenant;
 
 /// A record-dependent check left over from preparation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,7 +26,7 @@ struct Check {
 #[derive(Debug, Clone)]
 pub struct Prepared {
     user: Option<u32>,
-    /// The action as asked, on the subject's own type.
+    /// The action as asked, on the resource's own type.
     source: u16,
     /// The type and action the rules are looked up under (the parent's, for a child type).
     ty: u16,
@@ -45,15 +45,16 @@ pub struct Prepared {
 }
 
 impl Tenant {
-    /// Prepares `action` by `user` on records shaped like `subject` (its type and child type).
-    pub fn prepare(&self, user: Option<u32>, action: u16, subject: &Subject) -> Prepared {
-        let (ty, mapped) = self.target(subject, action);
+    /// Prepares `action` by `user` on records shaped like `resource` (its type and child type).
+    #[doc(hidden)]
+    pub fn prepare(&self, user: Option<u32>, action: u16, resource: &Resource) -> Prepared {
+        let (ty, mapped) = self.target(resource, action);
         let mut p = Prepared {
             user,
             source: action,
             ty,
             action: mapped,
-            child: subject.child,
+            child: resource.child,
             general: self.engine.has_deny,
             always: false,
             checks: Vec::new(),
@@ -125,15 +126,19 @@ impl Tenant {
     /// a caller encodes; `None` when such records must take the general path: an unknown
     /// user, type or action, a child type, or a policy that reads organisations (their lists
     /// are not field values).
+    #[doc(hidden)]
     pub fn prepare_uniform(&self, user: u32, action: u32, ty: u32) -> Option<Prepared> {
         let e = &self.engine;
         let info = e.types.get(ty as usize)?;
         let a = u16::try_from(action).ok()?;
-        let declared = info.kind.get(a as usize).copied().unwrap_or(0) != 0;
+        let declared = info
+            .kind
+            .get(a as usize)
+            .is_some_and(|&k| k != ActionKind::Undeclared);
         if e.reads_orgs || info.is_child() || !declared || user as usize >= self.users.len() {
             return None;
         }
-        let mut s = Subject::empty();
+        let mut s = Resource::empty();
         s.facts.ty = ty as u16;
         s.facts.type_level = false;
         Some(self.prepare(Some(user), a, &s))
@@ -141,7 +146,15 @@ impl Tenant {
 
     /// Fills `s` as a record of `p`'s shape whose fields in `mask` have the given values (in
     /// slot order, compact encoding) and whose other fields are absent.
-    pub fn fill_masked(&self, s: &mut Subject, p: &Prepared, mask: u64, tags: &[u8], vals: &[f64]) {
+    #[doc(hidden)]
+    pub fn fill_masked(
+        &self,
+        s: &mut Resource,
+        p: &Prepared,
+        mask: u64,
+        tags: &[u8],
+        vals: &[f64],
+    ) {
         s.child = None;
         s.facts.ty = p.ty;
         s.facts.type_level = false;
@@ -154,7 +167,7 @@ impl Tenant {
                 decode(
                     tags.get(k - 1)
                         .copied()
-                        .unwrap_or(crate::record::code::ABSENT),
+                        .unwrap_or(crate::tenant::record::code::ABSENT),
                     vals.get(k - 1).copied().unwrap_or(0.0),
                     n_syms,
                 )
@@ -164,18 +177,20 @@ impl Tenant {
         }
     }
 
-    /// True when `subject` has the shape `p` was prepared for.
-    pub fn fits(&self, p: &Prepared, subject: &Subject) -> bool {
-        subject.child == p.child && subject.facts.ty == p.ty && !subject.facts.type_level
+    /// True when `resource` has the shape `p` was prepared for.
+    #[doc(hidden)]
+    pub fn fits(&self, p: &Prepared, resource: &Resource) -> bool {
+        resource.child == p.child && resource.facts.ty == p.ty && !resource.facts.type_level
     }
 
     /// The answer for one record: the same as [`Tenant::allows`].
-    pub fn allows_prepared(&self, p: &Prepared, subject: &Subject) -> bool {
+    #[doc(hidden)]
+    pub fn allows_prepared(&self, p: &Prepared, resource: &Resource) -> bool {
         let Some(user) = p.user else { return false };
-        if p.general || !self.fits(p, subject) {
-            return self.allows(p.user, p.source, subject);
+        if p.general || !self.fits(p, resource) {
+            return self.allows(p.user, p.source, resource);
         }
-        let f = &subject.facts;
+        let f = &resource.facts;
         if !self.state_ok(p.ty, p.action, f) {
             return false;
         }
@@ -190,47 +205,55 @@ impl Tenant {
         })
     }
 
-    /// The answer for one record of a batch, preparing each (action, shape) once.
-    pub fn allows_in(&self, batch: &mut Batch, action: u16, subject: &Subject) -> bool {
-        let ix = self.prepared_ix(batch, action, subject);
-        self.allows_at(batch, ix, action, subject)
+    /// The answer for one record of a batch call, preparing each (action, shape) once.
+    #[doc(hidden)]
+    pub fn allows_in_shapes(&self, shapes: &mut Shapes, action: u16, resource: &Resource) -> bool {
+        let ix = self.shape_index(shapes, action, resource);
+        self.allows_at_shape(shapes, ix, action, resource)
     }
 
     /// The answer through the prepared question at `ix` when there is one, else the general
     /// path: the one place that chooses between them.
-    pub fn allows_at(
+    #[doc(hidden)]
+    pub fn allows_at_shape(
         &self,
-        batch: &Batch,
+        shapes: &Shapes,
         ix: Option<usize>,
         action: u16,
-        subject: &Subject,
+        resource: &Resource,
     ) -> bool {
-        match ix.and_then(|i| batch.get(i)) {
-            Some(p) => self.allows_prepared(p, subject),
-            None => self.allows(batch.user, action, subject),
+        match ix.and_then(|i| shapes.get(i)) {
+            Some(p) => self.allows_prepared(p, resource),
+            None => self.allows(shapes.user, action, resource),
         }
     }
 
-    /// The index in `batch` of the question prepared for (action, shape of `subject`),
-    /// preparing it if new; `None` for a type-level record or when the batch is full.
-    pub fn prepared_ix(&self, batch: &mut Batch, action: u16, subject: &Subject) -> Option<usize> {
-        if subject.facts.type_level {
+    /// The index in `shapes` of the question prepared for (action, shape of `resource`),
+    /// preparing it if new; `None` for a type-level record or when `shapes` is full.
+    #[doc(hidden)]
+    pub fn shape_index(
+        &self,
+        shapes: &mut Shapes,
+        action: u16,
+        resource: &Resource,
+    ) -> Option<usize> {
+        if resource.facts.type_level {
             return None;
         }
-        if let Some(i) = batch
+        if let Some(i) = shapes
             .prepared
             .iter()
-            .position(|p| p.source == action && self.fits(p, subject))
+            .position(|p| p.source == action && self.fits(p, resource))
         {
             return Some(i);
         }
-        if batch.prepared.len() >= Batch::SHAPES {
+        if shapes.prepared.len() >= Shapes::MAX {
             return None;
         }
-        batch
+        shapes
             .prepared
-            .push(self.prepare(batch.user, action, subject));
-        Some(batch.prepared.len() - 1)
+            .push(self.prepare(shapes.user, action, resource));
+        Some(shapes.prepared.len() - 1)
     }
 }
 
@@ -335,25 +358,25 @@ impl Classes {
 
 /// The questions of one batch call, prepared as records of new shapes arrive.
 #[derive(Debug, Clone)]
-pub struct Batch {
+pub struct Shapes {
     user: Option<u32>,
     prepared: Vec<Prepared>,
 }
 
-impl Batch {
+impl Shapes {
     /// Most (action, type) shapes prepared per batch; records of further shapes take the
     /// general path.
-    const SHAPES: usize = 16;
+    const MAX: usize = 16;
 
     /// A batch of questions by `user`.
     pub fn new(user: Option<u32>) -> Self {
-        Batch {
+        Shapes {
             user,
             prepared: Vec::new(),
         }
     }
 
-    /// The prepared question at `ix` (see [`Tenant::prepared_ix`]).
+    /// The prepared question at `ix` (see [`Tenant::shape_index`]).
     pub fn get(&self, ix: usize) -> Option<&Prepared> {
         self.prepared.get(ix)
     }
@@ -366,7 +389,7 @@ impl Batch {
 
 /// A batch of records of one non-child type, each given only by the values of the fields a
 /// prepared question reads (`mask`), `width` tags and values per record in slot order (the
-/// compact encoding of [`crate::record::code`]).
+/// compact encoding of [`crate::tenant::record::code`]).
 ///
 /// When the answer depends on one field (an owner, a team), each distinct value is decided
 /// once: 100,000 leads of 1,000 owners cost 1,000 evaluations and 100,000 array reads. The
@@ -374,7 +397,7 @@ impl Batch {
 pub struct Uniform<'a> {
     p: &'a Prepared,
     slots: Vec<usize>,
-    subject: Subject,
+    resource: Resource,
     n_syms: usize,
     /// Per value of the one field (absent, null, unknown string, then each symbol): 0 when not
     /// yet decided, else the outcome + 1. Empty when not memoising.
@@ -395,29 +418,19 @@ impl<'a> Uniform<'a> {
             } else {
                 Vec::new()
             };
-        let mut subject = Subject::empty();
-        subject.facts.ty = p.ty;
-        subject.facts.type_level = false;
+        let mut resource = Resource::empty();
+        resource.facts.ty = p.ty;
+        resource.facts.type_level = false;
         Uniform {
             p,
             slots,
-            subject,
+            resource,
             n_syms,
             memo,
         }
     }
 
-    /// Values per record.
-    pub fn width(&self) -> usize {
-        self.slots.len()
-    }
-
-    /// The question.
-    pub fn prepared(&self) -> &'a Prepared {
-        self.p
-    }
-
-    /// Record `i`'s outcome as `decide` computes it from the filled subject, memoised by
+    /// Record `i`'s outcome as `decide` computes it from the filled resource, memoised by
     /// value when the batch is decided by one field. Outcomes must stay below `u32::MAX`.
     #[inline(always)] // the per-record hot path (see Cargo.toml, profile.wasm)
     pub fn outcome(
@@ -425,7 +438,7 @@ impl<'a> Uniform<'a> {
         tags: &[u8],
         vals: &[f64],
         i: usize,
-        decide: impl FnOnce(&Prepared, &Subject) -> u32,
+        decide: impl FnOnce(&Prepared, &Resource) -> u32,
     ) -> u32 {
         let w = self.slots.len();
         let at = i.saturating_mul(w);
@@ -434,7 +447,7 @@ impl<'a> Uniform<'a> {
             let v = decode(
                 tags.get(at + k)
                     .copied()
-                    .unwrap_or(crate::record::code::ABSENT),
+                    .unwrap_or(crate::tenant::record::code::ABSENT),
                 vals.get(at + k).copied().unwrap_or(0.0),
                 self.n_syms,
             );
@@ -445,7 +458,7 @@ impl<'a> Uniform<'a> {
                 Val::Str(s) => Some(s as usize + 3),
                 Val::Bool(_) | Val::Num(_) => None,
             };
-            if let Some(f) = self.subject.facts.fields.get_mut(slot) {
+            if let Some(f) = self.resource.facts.fields.get_mut(slot) {
                 *f = v;
             }
         }
@@ -453,15 +466,10 @@ impl<'a> Uniform<'a> {
         if let Some(known) = cell.filter(|&c| c != 0) {
             return known - 1;
         }
-        let out = decide(self.p, &self.subject);
+        let out = decide(self.p, &self.resource);
         if let Some(c) = key.and_then(|k| self.memo.get_mut(k)) {
             *c = out.saturating_add(1);
         }
         out
-    }
-
-    /// The subject as last filled by [`outcome`](Uniform::outcome).
-    pub fn subject(&self) -> &Subject {
-        &self.subject
     }
 }

@@ -2,10 +2,12 @@
 //! ("Lead L7 belongs to p1, who is not in your reporting line."), with the deciding rule and,
 //! when the plan is what denies, the plan to upgrade to.
 
-use crate::compile::{F_ASSIGNEE, F_CREATOR, F_OWNER, F_TEAM, NONE32};
-use crate::directory::Tenant;
-use crate::eval::{Stage, Subject, Val, Verdict};
+use crate::engine::{ActionKind, Fixed, NONE32};
+use crate::eval::{Stage, Verdict};
+use crate::json::write::{object, ToJson};
 use crate::policy::Scope;
+use crate::tenant::value::{Resource, Val};
+use crate::tenant::Tenant;
 use serde::Serialize;
 
 /// The answer to one question, with its reason.
@@ -24,7 +26,7 @@ pub struct Decision {
     pub upgrade_to: Option<String>,
 }
 
-/// The strings a message may quote that the resolved subject does not keep.
+/// The strings a message may quote that the resolved resource does not keep.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Ids<'a> {
     pub user: &'a str,
@@ -78,7 +80,8 @@ impl Tenant {
     /// record's ids and the values the marks stand for: the verdict, the action, the record's
     /// type, the workflow state, and what kind of value each quoted field holds (a known name
     /// is a mark, anything else its own words). Equal keys, equal sentences.
-    pub fn wording_key(&self, v: Verdict, action: u16, subject: &Subject) -> [u64; 12] {
+    #[doc(hidden)]
+    pub fn wording_key(&self, v: Verdict, action: u16, resource: &Resource) -> [u64; 12] {
         let (tag, rule, extra) = match v {
             Verdict::Allowed { rule } => (0u64, rule, 0u64),
             Verdict::UnknownUser => (1, 0, 0),
@@ -87,18 +90,18 @@ impl Tenant {
             Verdict::PlanRequired { rule, upgrade_to } => (4, rule, upgrade_to as u64),
             Verdict::Missed { rule, stage } => (5, rule, stage as u64),
         };
-        let f = &subject.facts;
+        let f = &resource.facts;
         let mut key = [0u64; 12];
         let head = action as u64
             | ((f.ty as u64) << 16)
-            | ((subject.child.unwrap_or(u16::MAX) as u64) << 32)
+            | ((resource.child.unwrap_or(u16::MAX) as u64) << 32)
             | ((f.type_level as u64) << 48);
         for (k, which) in [
-            F_OWNER,
-            F_CREATOR,
-            F_ASSIGNEE,
-            F_TEAM,
-            crate::compile::F_STATE,
+            Fixed::Owner,
+            Fixed::Creator,
+            Fixed::Assignee,
+            Fixed::Team,
+            Fixed::State,
         ]
         .into_iter()
         .enumerate()
@@ -108,7 +111,7 @@ impl Tenant {
                 Val::Null => (1, 0),
                 Val::Bool(b) => (2, b as u64),
                 Val::Num(n) => (3, n.to_bits()),
-                Val::Str(s) if which == crate::compile::F_STATE || s == NONE32 => (4, s as u64),
+                Val::Str(s) if which == Fixed::State || s == NONE32 => (4, s as u64),
                 Val::Str(_) => (5, 0),
             };
             if let Some(pair) = key.get_mut(2 + 2 * k..4 + 2 * k) {
@@ -122,7 +125,8 @@ impl Tenant {
     }
 
     /// Puts a verdict into words.
-    pub fn decision(&self, v: Verdict, action: u16, subject: &Subject, ids: Ids<'_>) -> Decision {
+    #[doc(hidden)]
+    pub fn decision(&self, v: Verdict, action: u16, resource: &Resource, ids: Ids<'_>) -> Decision {
         let e = &self.engine;
         let rule = match v {
             Verdict::Allowed { rule }
@@ -135,7 +139,7 @@ impl Tenant {
             Verdict::PlanRequired { upgrade_to, .. } => e.plans.get(upgrade_to as usize).cloned(),
             _ => None,
         };
-        let message = capitalise(self.sentence(v, action, subject, ids, upgrade_to.as_deref()));
+        let message = capitalise(self.sentence(v, action, resource, ids, upgrade_to.as_deref()));
         Decision {
             allowed: v.allowed(),
             code: v.code(),
@@ -145,7 +149,7 @@ impl Tenant {
         }
     }
 
-    /// "lead L7" or "leads" (type-level), for the subject's own type.
+    /// "lead L7" or "leads" (type-level), for the resource's own type.
     fn thing(&self, ty: u16, id: Option<&str>, type_level: bool) -> String {
         let label = self
             .engine
@@ -160,8 +164,8 @@ impl Tenant {
     }
 
     /// "delete lead L7", "export leads", or "manage users" for multi-word type-level actions.
-    fn doing(&self, action: u16, subject: &Subject, ids: Ids<'_>) -> String {
-        let ty = subject.child.unwrap_or(subject.facts.ty);
+    fn doing(&self, action: u16, resource: &Resource, ids: Ids<'_>) -> String {
+        let ty = resource.child.unwrap_or(resource.facts.ty);
         let name = self.engine.action_name(action);
         let kind = self
             .engine
@@ -169,13 +173,13 @@ impl Tenant {
             .get(ty as usize)
             .and_then(|t| t.kind.get(action as usize))
             .copied()
-            .unwrap_or(1);
+            .unwrap_or(ActionKind::Record);
         let phrase = self
             .engine
             .phrases
             .get(action as usize)
             .and_then(Option::as_deref);
-        if kind == 2 && name.contains('_') {
+        if kind == ActionKind::TypeLevel && name.contains('_') {
             return phrase.map(str::to_owned).unwrap_or_else(|| words(name));
         }
         format!(
@@ -184,31 +188,31 @@ impl Tenant {
             self.thing(
                 ty,
                 ids.record,
-                subject.facts.type_level && subject.child.is_none()
+                resource.facts.type_level && resource.child.is_none()
             )
         )
     }
 
     /// The record the rules were evaluated on, as text ("contact C1").
-    fn evaluated(&self, subject: &Subject, ids: Ids<'_>) -> String {
-        let id = if subject.child.is_some() {
+    fn evaluated(&self, resource: &Resource, ids: Ids<'_>) -> String {
+        let id = if resource.child.is_some() {
             ids.parent
         } else {
             ids.record
         };
-        self.thing(subject.facts.ty, id, subject.facts.type_level)
+        self.thing(resource.facts.ty, id, resource.facts.type_level)
     }
 
     /// Who a fixed field of the record names: a mark for a known name when `ids` asks for
     /// marks, else as [`who`](Tenant::who) words it.
-    fn who_field(&self, f: &crate::eval::Facts, which: usize, ids: Ids<'_>) -> String {
+    fn who_field(&self, f: &crate::tenant::value::Facts, which: Fixed, ids: Ids<'_>) -> String {
         let v = self.fixed(f, which);
         let slot = self
             .engine
             .fixed
-            .get(which)
+            .get(which.index())
             .copied()
-            .unwrap_or(crate::compile::NONE8);
+            .unwrap_or(crate::engine::NONE8);
         match v {
             Val::Str(s) if ids.field_marks && s != NONE32 => {
                 char::from_u32(FIELD_MARK + slot as u32)
@@ -231,11 +235,11 @@ impl Tenant {
         &self,
         v: Verdict,
         action: u16,
-        subject: &Subject,
+        resource: &Resource,
         ids: Ids<'_>,
         upgrade: Option<&str>,
     ) -> String {
-        let doing = self.doing(action, subject, ids);
+        let doing = self.doing(action, resource, ids);
         let base = match v {
             Verdict::Allowed { .. } => return format!("you may {doing}."),
             Verdict::UnknownUser => {
@@ -264,15 +268,15 @@ impl Tenant {
                 words(upgrade.unwrap_or("next"))
             ),
             Verdict::Missed { rule, stage } => {
-                self.missed(rule, stage, action, subject, ids, &doing)
+                self.missed(rule, stage, action, resource, ids, &doing)
             }
         };
-        match (subject.child, ids.record) {
+        match (resource.child, ids.record) {
             (Some(child), Some(id)) if !matches!(v, Verdict::NoPermission) => {
                 format!(
                     "{} follows {}: {}",
                     self.thing(child, Some(id), false),
-                    self.evaluated(subject, ids),
+                    self.evaluated(resource, ids),
                     capitalise(base)
                 )
             }
@@ -285,17 +289,17 @@ impl Tenant {
         rule: u32,
         stage: Stage,
         action: u16,
-        subject: &Subject,
+        resource: &Resource,
         ids: Ids<'_>,
         doing: &str,
     ) -> String {
-        let f = &subject.facts;
-        let it = capitalise(self.evaluated(subject, ids));
+        let f = &resource.facts;
+        let it = capitalise(self.evaluated(resource, ids));
         let Some(r) = self.engine.rules.get(rule as usize) else {
             return format!("you may not {doing}.");
         };
         match stage {
-            Stage::State => self.state_message(&it, action, subject),
+            Stage::State => self.state_message(&it, action, resource),
             Stage::Condition => match &r.explain {
                 Some(why) => format!("you may not {doing}: {why}."),
                 None => format!("{it} does not meet the condition of rule {}.", r.id),
@@ -303,27 +307,27 @@ impl Tenant {
             Stage::Scope => match r.scope {
                 Scope::Own => format!(
                     "{it} belongs to {}, not to you.",
-                    self.who_field(f, F_OWNER, ids)
+                    self.who_field(f, Fixed::Owner, ids)
                 ),
                 Scope::Subordinates => format!(
                     "{it} belongs to {}, who is not in your reporting line.",
-                    self.who_field(f, F_OWNER, ids)
+                    self.who_field(f, Fixed::Owner, ids)
                 ),
                 Scope::Created => format!(
                     "{it} was created by {}, not by you.",
-                    self.who_field(f, F_CREATOR, ids)
+                    self.who_field(f, Fixed::Creator, ids)
                 ),
                 Scope::Assignee => format!(
                     "{it} is assigned to {}, not to you.",
-                    self.who_field(f, F_ASSIGNEE, ids)
+                    self.who_field(f, Fixed::Assignee, ids)
                 ),
                 Scope::Team => format!(
                     "{it} belongs to team {}, which is not one of your teams.",
-                    self.who_field(f, F_TEAM, ids)
+                    self.who_field(f, Fixed::Team, ids)
                 ),
                 Scope::Org => format!(
                     "your organisation is not a party to {}.",
-                    self.evaluated(subject, ids)
+                    self.evaluated(resource, ids)
                 ),
                 Scope::Granted => format!("{it} has not been shared with you."),
                 Scope::Manager => self.manager_message(doing, ids),
@@ -360,8 +364,8 @@ impl Tenant {
         }
     }
 
-    fn state_message(&self, it: &str, action: u16, subject: &Subject) -> String {
-        let (ty, action) = self.target(subject, action);
+    fn state_message(&self, it: &str, action: u16, resource: &Resource) -> String {
+        let (ty, action) = self.target(resource, action);
         let Some(t) = self.engine.types.get(ty as usize) else {
             return format!("{it} is not in a state that allows this.");
         };
@@ -381,7 +385,7 @@ impl Tenant {
                 .unwrap_or("this"),
         );
         let now = match self
-            .state_index(ty, &subject.facts)
+            .state_index(ty, &resource.facts)
             .and_then(|i| t.states.get(i))
         {
             Some(s) => format!("{it} is {}", words(s)),
@@ -418,7 +422,7 @@ impl<'a> Refusals<'a> {
     }
 
     /// 0 when the full verdict on `s` allows, else 1 + the index of its sentence.
-    pub fn refusal(&mut self, user: Option<u32>, a: u16, s: &Subject) -> u32 {
+    pub fn refusal(&mut self, user: Option<u32>, a: u16, s: &Resource) -> u32 {
         let t = self.t;
         let v = t.verdict(user, a, s);
         if v.allowed() {
@@ -442,5 +446,23 @@ impl<'a> Refusals<'a> {
     /// The `(code, sentence)` of each distinct refusal, by index.
     pub fn into_sentences(self) -> Vec<(&'static str, String)> {
         self.sentences
+    }
+}
+
+impl ToJson for Decision {
+    fn write(&self, out: &mut String) {
+        object(
+            out,
+            &[
+                ("allowed", Some(&self.allowed)),
+                ("code", Some(&self.code)),
+                ("message", Some(&self.message)),
+                ("rule", Some(&self.rule)),
+                (
+                    "upgradeTo",
+                    self.upgrade_to.as_ref().map(|u| u as &dyn ToJson),
+                ),
+            ],
+        );
     }
 }
