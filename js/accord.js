@@ -8,15 +8,16 @@ import wbgInit, { initSync as wbgInitSync, RawEngine } from "./accord_wasm.js";
 import { AccordError, fail, kind, str, array, under } from "./errors.js";
 import { compile } from "./plan.js";
 import { User } from "./user.js";
-import { MAX_FAST_STRING } from "./protocol.js";
+import { MAX_FAST_STRING, TAG_ABSENT, TAG_NULL, TAG_BOOL, TAG_NUM, TAG_STR, MARK_ID, MARK_PARENT, MARK_FIELD } from "./protocol.js";
 
 export { presets } from "./presets.js";
 export { AccordError };
 
 let ready = false;
 const KEEP_COLUMN = 1 << 20; // longest batch column kept for the next call
-const MARKS = /([\uFDD0-\uFDE1])/; // ids and field values in bulk refusals (see src/wasm/)
-const HANDLES = 256; // users whose handles `tenant.can(userId, …)` keeps (then forgotten at once)
+// Marks in bulk refusals: MARK_ID, MARK_PARENT, then MARK_FIELD + one per field slot.
+const MARKS = new RegExp(`([${String.fromCharCode(MARK_ID)}-${String.fromCharCode(MARK_FIELD + 15)}])`);
+const HANDLES = 4096; // users whose handles `tenant.can(userId, …)` keeps (then forgotten at once)
 
 // Writes one field value in the compact encoding (a tag and a number, strings as tenant
 // symbols, -1 when unknown) at `at`; false when the record must take the exact (JSON) path.
@@ -25,26 +26,26 @@ function put(v, syms, tags, vals, at) {
     case "string": {
       if (v.length > MAX_FAST_STRING) return false;
       const sym = syms[v];
-      tags[at] = 4;
+      tags[at] = TAG_STR;
       vals[at] = sym === undefined ? -1 : sym;
       return true;
     }
     case "number":
       if (!Number.isFinite(v)) return false;
-      tags[at] = 3;
+      tags[at] = TAG_NUM;
       vals[at] = v;
       return true;
     case "boolean":
-      tags[at] = 2;
+      tags[at] = TAG_BOOL;
       vals[at] = v ? 1 : 0;
       return true;
     case "object":
-      tags[at] = v === null ? 1 : 0;
+      tags[at] = v === null ? TAG_NULL : TAG_ABSENT;
       return true;
     case "bigint":
       return false;
     default:
-      tags[at] = 0;
+      tags[at] = TAG_ABSENT;
       return true;
   }
 }
@@ -272,6 +273,8 @@ export class Tenant {
     this.#nTypes = schema.types.length;
     // What the handles need of this tenant: the engine's plans, and its exact answers for the
     // records a plan cannot judge.
+    let pre = null;
+    const symbols = { syms, users: this.#nUsers, pre: () => (pre ??= raw.user_pre()) };
     const parents = Object.create(null);
     for (const t of schema.types) parents[t.name] = t.child ? t.parents.map((k) => schema.types[k].name) : null;
     this.#host = {
@@ -281,11 +284,11 @@ export class Tenant {
       judge: (userId, action, tname) => {
         let plan;
         try {
-          plan = JSON.parse(raw.plan_json(userId, action, tname));
+          plan = JSON.parse(raw.plan_indexed(userId, action, tname));
         } catch {
           return null; // the engine answers (and reports) every record of this question
         }
-        return compile(plan, parents[tname]);
+        return compile(plan, parents[tname], symbols);
       },
       canExact: (userId, action, rec, i) => {
         try {
@@ -303,7 +306,7 @@ export class Tenant {
    */
   user(userId) {
     str(userId, "the user id");
-    return new User(this.#host, userId, true);
+    return new User(this.#host, userId);
   }
 
   // The handle `can`, `filter` and `total` use for `userId`: kept for the next call (UIs ask
@@ -314,7 +317,7 @@ export class Tenant {
     let h = this.#handles.get(userId);
     if (h === undefined) {
       if (this.#handles.size >= HANDLES) this.#handles.clear();
-      h = new User(this.#host, userId, false);
+      h = new User(this.#host, userId);
       this.#handles.set(userId, h);
     }
     this.#lastHandleId = userId;
@@ -474,7 +477,7 @@ export class Tenant {
     const fields = this.#s.fields;
     const templates = JSON.parse(text).map(([code, message]) => [
       code,
-      message.split(MARKS).map((p, j) => (j % 2 === 0 ? p : p.charCodeAt(0) - 0xfdd2)),
+      message.split(MARKS).map((p, j) => (j % 2 === 0 ? p : p.charCodeAt(0) - MARK_FIELD)),
     ]);
     const allowed = [];
     const denied = [];
@@ -490,8 +493,8 @@ export class Tenant {
       for (let j = 1; j < pieces.length; j += 2) {
         const m = pieces[j];
         let x;
-        if (m === -2) x = r.id;
-        else if (m === -1) x = r.parent == null ? "" : r.parent.id;
+        if (m === MARK_ID - MARK_FIELD) x = r.id;
+        else if (m === MARK_PARENT - MARK_FIELD) x = r.parent == null ? "" : r.parent.id;
         else x = r[fields[m]];
         message += (x == null ? "" : String(x)) + pieces[j + 1];
       }

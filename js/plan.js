@@ -66,15 +66,15 @@ function predicate(p, fields, sets) {
     }
     case "in": {
       const i = field(arg[0]);
-      const set = sets[arg[1]];
-      return (vals) => set.has(vals[i]);
+      const has = sets[arg[1]];
+      return (vals) => has(vals[i]);
     }
     case "overlaps": {
       const i = field(arg[0]);
-      const set = sets[arg[1]];
+      const has = sets[arg[1]];
       return (vals) => {
         const list = vals[i];
-        for (let k = 0; k < list.length; k++) if (set.has(list[k])) return true;
+        for (let k = 0; k < list.length; k++) if (has(list[k])) return true;
         return false;
       };
     }
@@ -111,10 +111,42 @@ function orgs(v) {
 }
 
 /**
- * Compiles a plan for records of one type into a judge: `judge(record)` → ALLOWED, DENIED
- * or EXACT. `parents` (for a child type) lists the types its records may hang under.
+
+/**
+ * A plan's set as a membership test. A set is a list of strings (`tenant.plan()`), or, in the
+ * form the engine hands the handles (`plan_indexed`), `{ syms: [...] }` (tenant symbols) or
+ * `{ line: [pre, end] }` (a reporting line: the users whose pre-order number falls in the
+ * range). `tenant` gives what the indexed forms need: `syms` (string → symbol), `users` (how
+ * many symbols are users) and `pre()` (each user's pre-order number).
  */
-export function compile(plan, parents) {
+function membership(set, tenant) {
+  if (Array.isArray(set)) {
+    const s = new Set(set);
+    return (v) => s.has(v);
+  }
+  const syms = tenant.syms;
+  if (set.line !== undefined) {
+    const [lo, hi] = set.line;
+    const pre = tenant.pre();
+    const users = tenant.users;
+    return (v) => {
+      if (typeof v !== "string") return false;
+      const i = syms[v];
+      if (i === undefined || i >= users) return false;
+      const p = pre[i];
+      return p >= lo && p < hi;
+    };
+  }
+  const s = new Set(set.syms);
+  return (v) => typeof v === "string" && s.has(syms[v]);
+}
+
+/**
+ * Compiles a plan for records of one type into a judge: `judge(record)` → ALLOWED, DENIED,
+ * EXACT or TYPE_LEVEL. `parents` (for a child type) lists the types its records may hang
+ * under; `tenant` is as for `membership`.
+ */
+export function compile(plan, parents, tenant) {
   const child = parents !== null;
   const shape = child ? parentShape(parents) : ownShape;
   if (plan.kind !== "where") {
@@ -124,7 +156,9 @@ export function compile(plan, parents) {
       return sh === OK ? answer : sh;
     };
   }
-  const sets = plan.sets.map((s) => new Set(s));
+  const one = child ? null : oneField(plan, tenant);
+  if (one !== null) return one;
+  const sets = plan.sets.map((s) => membership(s, tenant));
   const fields = [];
   const test = predicate(plan.where, fields, sets);
   const reads = fields.map(reader);
@@ -189,5 +223,54 @@ function parentShape(parents) {
     if (!parents.includes(p.type)) return EXACT;
     const shape = idShape(p.id);
     return shape === OK ? OK : EXACT;
+  };
+}
+
+// The commonest plan, a scope over one field of the record (`ownerId ∈` my reporting line,
+// `teamId ∈` my teams), as one closure with the test inline: the hot path of a page.
+function oneField(plan, tenant) {
+  const w = plan.where;
+  if (w.in === undefined) return null;
+  const [name, at] = w.in;
+  if (name === "orgs" || name.startsWith("parent.")) return null;
+  const set = plan.sets[at];
+  const slow = (rec, id) => {
+    const sh = idShape(id);
+    if (sh !== OK) return sh;
+    return EXACT_VALUE;
+  };
+  if (set.line !== undefined) {
+    const [lo, hi] = set.line;
+    const pre = tenant.pre();
+    const syms = tenant.syms;
+    const users = tenant.users;
+    return (rec) => {
+      const id = rec.id;
+      if (typeof id !== "string" && typeof id !== "number") {
+        const sh = slow(rec, id);
+        if (sh !== EXACT_VALUE) return sh;
+      }
+      let v = rec[name];
+      if (typeof v !== "string") {
+        v = value(v);
+        if (v === EXACT_VALUE) return EXACT;
+        if (typeof v !== "string") return DENIED;
+      } else if (v.length > MAX_FAST_STRING) return EXACT;
+      const i = syms[v];
+      if (i === undefined || i >= users) return DENIED;
+      const p = pre[i];
+      return p >= lo && p < hi ? ALLOWED : DENIED;
+    };
+  }
+  const has = membership(set, tenant);
+  return (rec) => {
+    const id = rec.id;
+    if (typeof id !== "string" && typeof id !== "number") {
+      const sh = slow(rec, id);
+      if (sh !== EXACT_VALUE) return sh;
+    }
+    const v = value(rec[name]);
+    if (v === EXACT_VALUE) return EXACT;
+    return has(v) ? ALLOWED : DENIED;
   };
 }

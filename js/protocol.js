@@ -8,3 +8,17 @@ export const MAX_FAST_STRING = 341;
 export const MAX_RECORD_ORGS = 256;
 // Most records one batch call may hold (`too_many_records` beyond).
 export const MAX_RECORDS = 10000000;
+
+// The compact value encoding of bulk's columns (src/tenant/record.rs, `code`): one tag and one
+// number per field; a string is its tenant symbol, or -1 when the tenant does not know it.
+export const TAG_ABSENT = 0;
+export const TAG_NULL = 1;
+export const TAG_BOOL = 2;
+export const TAG_NUM = 3;
+export const TAG_STR = 4;
+
+// Marks in bulk refusals where each record's own values go (src/answer/explain.rs): the
+// record's id, its parent's id, then one per field slot from MARK_FIELD on.
+export const MARK_ID = 0xfdd0;
+export const MARK_PARENT = 0xfdd1;
+export const MARK_FIELD = 0xfdd2;

@@ -11,7 +11,6 @@ const NOTHING = Symbol("nothing"); // no record's `type` equals it
 export class User {
   #host;
   #id;
-  #eager;
   // action → type name → judge (null: the engine answers every record of it)
   #judges = Object.create(null);
   // action → type name → the answer about the type as a whole (`{ type }`, no id)
@@ -20,13 +19,10 @@ export class User {
   #lastType = NOTHING;
   #lastJudge = null;
 
-  // `host` is the tenant's internals (see Tenant in accord.js); `eager` compiles a question
-  // on its first ask, else on its second (a server answering one question per user and
-  // request would pay for plans it never reuses).
-  constructor(host, id, eager) {
+  // `host` is the tenant's internals (see Tenant in accord.js).
+  constructor(host, id) {
     this.#host = host;
     this.#id = id;
-    this.#eager = eager;
   }
 
   /** The user's id. */
@@ -45,10 +41,6 @@ export class User {
     let j = row[tname];
     if (j === undefined) {
       if (typeof tname !== "string" || !this.#host.knowsType(tname)) return undefined;
-      if (!this.#eager && row[tname + "\u0000asked"] === undefined) {
-        row[tname + "\u0000asked"] = true;
-        return undefined;
-      }
       j = row[tname] = this.#host.judge(this.#id, action, tname);
     }
     return j;
@@ -87,7 +79,12 @@ export class User {
           }
         }
       }
-      return this.#decide(action, resource, judge, -1) === ALLOWED;
+      if (judge) {
+        const r = judge(resource);
+        if (r < EXACT) return r === ALLOWED;
+        if (r === TYPE_LEVEL) return this.#typeLevelAnswer(action, resource) === ALLOWED;
+      }
+      return this.#host.canExact(this.#id, action, resource, -1);
     } catch (e) {
       throw fail(e);
     }

@@ -100,12 +100,13 @@ impl Tenant {
             None => Kind::Never(Verdict::UnknownUser),
             Some(u) => b.question(u, action, ty)?,
         };
+        let (kind, sets) = b.prune(kind);
         Ok(Plan {
             user,
             ty,
             action,
             kind,
-            sets: b.sets,
+            sets,
         })
     }
 
@@ -150,6 +151,127 @@ impl Builder<'_> {
         self.set(Set::Syms(list))
     }
 
+    /// Folds what only the sets reveal: a test against an empty set is false; within one
+    /// `or`, a user's own id beside their reporting line is dropped (the line holds them) and
+    /// the string tests of one field become one set.
+    fn simplify(&mut self, p: Pred) -> Pred {
+        match p {
+            Pred::In(_, set) if matches!(self.sets.get(set as usize), Some(Set::Syms(l)) if l.is_empty()) => {
+                Pred::Const(false)
+            }
+            Pred::Not(inner) => not(self.simplify(*inner)),
+            Pred::And(items) => and(items.into_iter().map(|i| self.simplify(i)).collect()),
+            Pred::Or(items) => {
+                let items = items.into_iter().map(|i| self.simplify(i)).collect();
+                self.merge_or(or(items))
+            }
+            p => p,
+        }
+    }
+
+    fn merge_or(&mut self, p: Pred) -> Pred {
+        let Pred::Or(items) = p else { return p };
+        let lines: Vec<(u8, u32)> = items
+            .iter()
+            .filter_map(|i| match i {
+                Pred::In(slot, set) => match self.sets.get(*set as usize) {
+                    Some(Set::Line(boss)) => Some((*slot, *boss)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let mut strings: Vec<(u8, Vec<u32>)> = Vec::new();
+        let mut rest = Vec::with_capacity(items.len());
+        for item in items {
+            let (slot, list) = match &item {
+                Pred::Eq(slot, Val::Str(sym)) => {
+                    if lines
+                        .iter()
+                        .any(|&(l, boss)| l == *slot && self.t.in_line(boss, *sym))
+                    {
+                        continue;
+                    }
+                    (*slot, vec![*sym])
+                }
+                Pred::In(slot, set) => match self.sets.get(*set as usize) {
+                    Some(Set::Syms(list)) => (*slot, list.clone()),
+                    _ => {
+                        rest.push(item);
+                        continue;
+                    }
+                },
+                _ => {
+                    rest.push(item);
+                    continue;
+                }
+            };
+            match strings.iter_mut().find(|(s, _)| *s == slot) {
+                Some((_, all)) => all.extend(list),
+                None => strings.push((slot, list)),
+            }
+        }
+        for (slot, mut list) in strings {
+            list.sort_unstable();
+            list.dedup();
+            match list.as_slice() {
+                [one] => rest.push(Pred::Eq(slot, Val::Str(*one))),
+                _ => rest.push(Pred::In(slot, self.syms(list))),
+            }
+        }
+        or(rest)
+    }
+
+    /// The residual with only the sets it still refers to, renumbered in order of use.
+    fn prune(&mut self, kind: Kind) -> (Kind, Vec<Set>) {
+        let Kind::Where(p) = kind else {
+            return (kind, Vec::new());
+        };
+        let mut map: Vec<Option<u32>> = vec![None; self.sets.len()];
+        let mut kept = Vec::new();
+        let p = self.renumber(p, &mut map, &mut kept);
+        (Kind::Where(p), kept)
+    }
+
+    fn renumber(&self, p: Pred, map: &mut Vec<Option<u32>>, kept: &mut Vec<Set>) -> Pred {
+        let mut at = |set: u32| -> u32 {
+            match map.get(set as usize).copied().flatten() {
+                Some(n) => n,
+                None => {
+                    let n = kept.len() as u32;
+                    kept.push(
+                        self.sets
+                            .get(set as usize)
+                            .cloned()
+                            .unwrap_or(Set::Syms(Vec::new())),
+                    );
+                    if let Some(slot) = map.get_mut(set as usize) {
+                        *slot = Some(n);
+                    }
+                    n
+                }
+            }
+        };
+        match p {
+            Pred::In(slot, set) => Pred::In(slot, at(set)),
+            Pred::Orgs(set) => Pred::Orgs(at(set)),
+            Pred::Not(inner) => Pred::Not(Box::new(self.renumber(*inner, map, kept))),
+            Pred::And(items) => Pred::And(
+                items
+                    .into_iter()
+                    .map(|i| self.renumber(i, map, kept))
+                    .collect(),
+            ),
+            Pred::Or(items) => Pred::Or(
+                items
+                    .into_iter()
+                    .map(|i| self.renumber(i, map, kept))
+                    .collect(),
+            ),
+            p => p,
+        }
+    }
+
     fn count(&mut self, n: usize) -> Result<(), Error> {
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > MAX_PLAN_NODES {
@@ -174,6 +296,7 @@ impl Builder<'_> {
             }
             None => self.allows(user, ty, action, false)?,
         };
+        let pred = self.simplify(pred);
         Ok(match pred {
             Pred::Const(true) => match rule {
                 Some(rule) => Kind::Always { rule },

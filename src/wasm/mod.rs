@@ -255,6 +255,22 @@ impl RawTenant {
         Ok(json(&plan.to_json(t)))
     }
 
+    /// [`plan_json`](RawTenant::plan_json) with sets by tenant symbols and reporting lines by
+    /// pre-order range (see [`Plan::to_json_indexed`](crate::plan::Plan::to_json_indexed)):
+    /// what the per-user handle runs.
+    pub fn plan_indexed(&self, user: &str, action: &str, ty: &str) -> Result<String, JsValue> {
+        let t = &self.inner;
+        let plan = t.plan_named(user, action, ty).map_err(js_error)?;
+        Ok(json(&plan.to_json_indexed(t)))
+    }
+
+    /// Each user's pre-order number in the manager forest, by user index: with a plan's
+    /// `{"line": [pre, end]}`, "is this user in that reporting line" is one comparison.
+    pub fn user_pre(&self) -> js_sys::Uint32Array {
+        let pre: Vec<u32> = self.inner.users.iter().map(|u| u.pre).collect();
+        js_sys::Uint32Array::from(&pre[..])
+    }
+
     pub fn can_json(&self, user: &str, action: &str, record: &str) -> Result<bool, JsValue> {
         self.inner
             .can(user, action, &parse(record)?)
