@@ -35,12 +35,15 @@
 //! - `tenant/`: one account compiled against an engine, a [`Tenant`] (built from text or
 //!   user by user with a [`TenantBuilder`]): the id table, the manager forest numbered so a
 //!   reporting-line test is two array reads, and records resolved against both.
-//! - `eval/`: one question decided (a verdict, and the stage a denial failed at); prepared
-//!   questions that check a (user, type, action) once against everything the record cannot
-//!   change and know which record fields the answer reads, so a batch decided by one field is
-//!   decided once per distinct value.
+//! - `eval/`: one question decided (a verdict, and the stage a denial failed at), and which
+//!   record fields a rule reads.
+//! - `plan/`: compiled questions: (user, action, type) evaluated against everything the record
+//!   cannot change, the residual kept as data (`always`, `never`, or a predicate over record
+//!   fields with every scope resolved to constants and sets). The one fast path: batches run
+//!   it here, the JavaScript handle runs its JSON, and SQL is made from it (`docs/plans.md`).
 //! - `answer/`: what a caller asks: `can`, `check` and `permitted`, the verdict put into words
-//!   (a [`Decision`]), and many records at once ([`Total`], [`Group`], [`Bulk`], [`Refusal`]).
+//!   (a [`Decision`]), and many records at once ([`Total`], [`Group`], [`Bulk`], [`Refusal`]),
+//!   including bulk over encoded columns with each distinct refusal worded once.
 //! - `wasm/` (wasm32 only) is the thin JavaScript binding.
 //!
 //! Failures are [`Errors`] (a non-empty list of [`Error`]); [`presets`] holds the shipped

@@ -4,11 +4,11 @@
 
 use crate::answer::explain::Ids;
 use crate::error::{join, Error};
-use crate::eval::prepared::Shapes;
 use crate::json::text::{id_text, number_key};
 use crate::json::write::{json_object, object, raw, ToJson};
 use crate::json::Json;
 use crate::limits;
+use crate::plan::Plans;
 use crate::tenant::value::Resource;
 use crate::tenant::Tenant;
 use serde::Serialize;
@@ -88,13 +88,13 @@ impl Tenant {
     /// Indices of the records `user` may do `action` on, in input order.
     pub fn filter(&self, user: &str, action: &str, records: &[Json]) -> Result<Vec<usize>, Error> {
         check_count(records.len())?;
-        let mut shapes = Shapes::new(self.user_index(user));
+        let mut plans = Plans::new(self.user_index(user));
         let mut out = Vec::new();
         for (i, rec) in records.iter().enumerate() {
             let path = format!("/{i}");
             let s = self.resolve(rec, &path)?;
             let a = self.action_for(action, &s, &path)?;
-            if self.allows_in_shapes(&mut shapes, a, &s) {
+            if plans.allows(self, a, &s) {
                 out.push(i);
             }
         }
@@ -112,7 +112,7 @@ impl Tenant {
         group_by: Option<&str>,
     ) -> Result<Total, Error> {
         check_count(records.len())?;
-        let mut shapes = Shapes::new(self.user_index(user));
+        let mut plans = Plans::new(self.user_index(user));
         let mut out = Total {
             groups: group_by.map(|_| Vec::new()),
             ..Total::default()
@@ -121,7 +121,7 @@ impl Tenant {
             let path = format!("/{i}");
             let s = self.resolve(rec, &path)?;
             let a = self.action_for("view", &s, &path)?;
-            if !self.allows_in_shapes(&mut shapes, a, &s) {
+            if !plans.allows(self, a, &s) {
                 continue;
             }
             let amount = amount(rec.get(field), &join(&path, field))?;
@@ -155,7 +155,7 @@ impl Tenant {
         }
         let u = self.user_index(user);
         let mut out = Bulk::default();
-        let mut shapes = Shapes::new(u);
+        let mut plans = Plans::new(u);
         for (i, rec) in records.iter().enumerate() {
             let path = format!("/{i}");
             let s = self.resolve(rec, &path)?;
@@ -167,8 +167,8 @@ impl Tenant {
                     join(&path, "id"),
                 ));
             };
-            // The prepared answer first; the full verdict (the reason) only for refusals.
-            let v = match self.allows_in_shapes(&mut shapes, a, &s) {
+            // The plan's answer first; the full verdict (the reason) only for refusals.
+            let v = match plans.allows(self, a, &s) {
                 true => crate::eval::Verdict::Allowed { rule: 0 },
                 false => self.verdict(u, a, &s),
             };

@@ -5,6 +5,7 @@
 //! records at once.
 
 pub mod batch;
+pub mod columns;
 pub mod explain;
 
 use crate::answer::explain::{Decision, Ids};

@@ -6,7 +6,6 @@
 //! ([`Tenant::verdict`]) runs the same checks and keeps the nearest miss, so `can` and `check`
 //! can never disagree. Deny rules, if any, win over allow rules.
 
-pub mod prepared;
 mod reads;
 
 use crate::engine::{CNode, Engine, Fixed, Grant, Lit, Opd, Rule, NONE16, NONE32};
@@ -348,12 +347,7 @@ impl Tenant {
         }
     }
 
-    /// Three-valued evaluation: `None` when a type-level question leaves it open.
-    /// A condition on a record (three-valued: `None` when a type-level record leaves it open).
-    pub(crate) fn cond_of(&self, node: u32, user: u32, f: &Facts) -> Option<bool> {
-        self.cond(node, user, f, 0)
-    }
-
+    /// A condition, three-valued: `None` when a type-level question leaves it open.
     fn cond(&self, node: u32, user: u32, f: &Facts, depth: usize) -> Option<bool> {
         if depth > crate::limits::MAX_CONDITION_DEPTH {
             return Some(false);

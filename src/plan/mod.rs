@@ -10,12 +10,15 @@
 //! one asks about its type as a whole and is answered by [`Tenant::allows`].
 //!
 //! Plans are the one compiled form of a question: JavaScript runs them on the hot path
-//! (`js/`), [`crate::sql`] turns them into SQL, and [`Plan::allows`] runs them here, where the
+//! (`js/`), `sql/` turns them into SQL, and [`Plan::allows`] runs them here, where the
 //! property tests hold all three to the evaluator's answer. Sets (a reporting line, a user's
 //! teams) are kept once per plan and referred to by index, never copied per rule.
 
 mod build;
+mod cache;
 mod json;
+
+pub use cache::Plans;
 
 use crate::eval::Verdict;
 use crate::tenant::value::{Resource, Val};

@@ -8,9 +8,7 @@
 //! the fields its refusals read (see [`crate::tenant::record::code`]), so 10,000 refusals cross the
 //! boundary once and are worded a handful of times.
 
-use crate::answer::explain::Refusals;
 use crate::error::{Error, Errors};
-use crate::eval::prepared::{Prepared, Uniform};
 use crate::json::Json;
 use crate::tenant::{Tenant, TenantBuilder};
 use crate::Engine;
@@ -318,29 +316,21 @@ impl RawTenant {
         }))
     }
 
-    /// Per-record decisions of a bulk action, each distinct refusal worded once: `out[i]` is 0
-    /// when record `i` may go ahead, else 1 + the index of its refusal in the returned JSON
-    /// list `[[code, message]]`. Messages hold U+FDD0 where the record's id goes, U+FDD1 for
-    /// its parent's, and U+FDD2 + slot for a field that names a known user or team (see
-    /// [`Ids::field_marks`]): the caller fills in its own values. Refusals of one bulk action
-    /// share a handful of sentences, so 8,000 refusals cost a few sentences, not 8,000.
     /// The fields (a bit set over [`Engine::encoded_fields`]) a caller encodes for
     /// [`bulk_uniform`](RawTenant::bulk_uniform) of (user, action, records of type `ty`): those
     /// the answer and the words of a refusal read; -1 when such records take the exact path.
     pub fn bulk_fields(&self, user: u32, action: u32, ty: u32) -> f64 {
-        match self.inner.prepare_uniform(user, action, ty) {
-            Some(p) => p.explains() as f64,
+        match self.inner.bulk_fields(user, action, ty) {
+            Some(mask) => mask as f64,
             None => -1.0,
         }
     }
 
-    /// Per-record decisions of a bulk action on `n` records of one non-child type, each given by
-    /// the values of the [`bulk_fields`](RawTenant::bulk_fields) in slot order, each distinct
-    /// refusal worded once: `out[i]` is 0 when record `i` may go ahead, else 1 + the index of its
-    /// refusal in the returned JSON list `[[code, message]]`. Messages hold U+FDD0 where the
-    /// record's id goes, U+FDD1 for its parent's, and U+FDD2 + slot for a field that names a
-    /// known user or team (see [`Ids::field_marks`](crate::answer::explain::Ids)): the caller fills in
-    /// its own values.
+    /// Per-record decisions of a bulk action on the records of one non-child type, each given
+    /// by the values of its [`bulk_fields`](RawTenant::bulk_fields) in slot order (see
+    /// [`Tenant::bulk_columns`]): `out[i]` is 0 when record `i` may go ahead, else 1 + the
+    /// index of its refusal in the returned JSON list `[[code, message]]`, worded with marks
+    /// the caller fills with the record's own values.
     #[allow(clippy::too_many_arguments)]
     pub fn bulk_uniform(
         &self,
@@ -355,34 +345,11 @@ impl RawTenant {
     ) -> Result<String, JsValue> {
         let t = &self.inner;
         check_to(t, to.as_deref())?;
-        let user = t.user_index(user_id).unwrap_or(crate::engine::NONE32);
-        let p = uniform(t, user, action, ty)?;
-        let mut batch = Uniform::new(t, &p, p.explains(), n as usize);
-        let mut words = Refusals::new(t, user_id);
-        let a = action as u16;
-        for (i, o) in out.iter_mut().enumerate().take(n as usize) {
-            *o = batch.outcome(tags, vals, i, |p, s| {
-                if t.allows_prepared(p, s) {
-                    0
-                } else {
-                    words.refusal(Some(user), a, s)
-                }
-            });
-        }
-        Ok(json(&words.into_sentences()))
+        let out = out.get_mut(..n as usize).unwrap_or_default();
+        t.bulk_columns(user_id, action, ty, tags, vals, out)
+            .map(|sentences| json(&sentences))
+            .map_err(js_error)
     }
-}
-
-/// The question for a uniform batch; the caller asked [`RawTenant::prepare`] first, so a miss
-/// is a misuse of the binding.
-fn uniform(t: &Tenant, user: u32, action: u32, ty: u32) -> Result<Prepared, JsValue> {
-    t.prepare_uniform(user, action, ty).ok_or_else(|| {
-        js_error(Error::new(
-            "internal",
-            "records of this type take the general path",
-            "",
-        ))
-    })
 }
 
 /// The new owner of a bulk reassignment must be a user of the account.

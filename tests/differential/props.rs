@@ -143,7 +143,6 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
                 ctx()
             );
             stats.questions += 1;
-            crate::fuzz_checks::classes_agree(&t, &u, &rec);
             if let Some((allowed, words)) = crate::fuzz_checks::via_uniform(&t, &u, &action, &rec) {
                 same!("can through the uniform path", allowed, *yes, ctx());
                 if let Ok(d) = &a {
