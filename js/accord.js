@@ -7,6 +7,9 @@ import wbgInit, { initSync as wbgInitSync, RawEngine } from "./accord_wasm.js";
 
 export { presets } from "./presets.js";
 
+/** Returns `policy` unchanged: TypeScript reads its names (accord.d.ts), so typos fail to compile. */
+export const definePolicy = (policy) => policy;
+
 let ready = false;
 const MAX_FAST_STRING = 341; // longer strings take the exact path (1,024 UTF-8 bytes ≥ 341 × 3)
 const QUESTION_USERS = 4096; // users whose question fields are kept (then forgotten at once)
