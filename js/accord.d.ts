@@ -73,7 +73,7 @@ export interface Policy {
   customRolePlan?: string;
   settings?: { [name: string]: { default?: boolean; plan?: PlanRequirement; label?: string; seed?: string } };
   implies?: { [action: string]: string | string[] };
-  /** Words used in messages, by name. */
+  /** How an action reads in a decision's message, by action name (`"add_member": "add a member to"`). */
   phrases?: { [name: string]: string };
   types: { [name: string]: RecordType };
   roles?: { [name: string]: Role };
