@@ -63,14 +63,18 @@ export interface RecordType {
   seed?: string;
 }
 
-/** A policy document (see docs/policy.md). */
+/** A policy document (see docs/policy.md and schema/policy.schema.json). */
 export interface Policy {
+  /** Keys starting with `$` are ignored by the engine: `$schema`, `$comment`, … */
+  [key: `$${string}`]: unknown;
   name?: string;
   description?: string;
   plans: string[];
   customRolePlan?: string;
   settings?: { [name: string]: { default?: boolean; plan?: PlanRequirement; label?: string; seed?: string } };
   implies?: { [action: string]: string | string[] };
+  /** How an action reads in a decision's message, by action name (`"add_member": "add a member to"`). */
+  phrases?: { [name: string]: string };
   types: { [name: string]: RecordType };
   roles?: { [name: string]: Role };
   systemRoles?: { [name: string]: SystemRole };
@@ -177,11 +181,51 @@ export class AccordError extends Error {
   readonly errors: ErrorDetail[];
 }
 
-export class Engine {
+declare const policyTypes: unique symbol;
+
+/**
+ * A policy whose names TypeScript knows, as `definePolicy` returns it. The brand exists only in
+ * the types (`definePolicy` returns its argument unchanged): it selects the typed overload of
+ * `new Engine`, so a policy written as a literal without `definePolicy` stays untyped, as before.
+ */
+export type TypedPolicy<P extends Policy = Policy> = P & { readonly [policyTypes]: P };
+
+/** The names in a string-or-list field (`"view"` or `["view", "update"]`). */
+type NamesIn<L> = L extends string ? L : L extends readonly (infer E extends string)[] ? E : never;
+
+/** The record types a policy declares (`string` for an untyped policy). */
+export type TypeName<P extends Policy = Policy> = keyof P["types"] & string;
+
+/** The plans a policy declares (`string` for an untyped policy). */
+export type PlanName<P extends Policy = Policy> = NamesIn<P["plans"]>;
+
+/**
+ * The actions declared on record type `T` (`actions` and `typeActions`), or on any type when
+ * `T` is left out: what `can`, `check`, `filter` and `bulk` accept for a record of that type
+ * (`string` for an untyped policy).
+ */
+export type ActionOf<P extends Policy = Policy, T extends string = TypeName<P>> = T extends keyof P["types"]
+  ? P["types"][T] extends { actions?: infer A; typeActions?: infer B } ? NamesIn<A> | NamesIn<B> : never
+  : never;
+
+/** A record whose `type` (and its parent's) is one the policy declares. */
+export type RecordOf<P extends Policy = Policy> = AccordRecord & { type: TypeName<P>; parent?: RecordOf<P> };
+
+/**
+ * Returns `policy` unchanged, typed: with it, `new Engine(definePolicy({...}))` gives an engine
+ * whose tenants accept only declared record types and the actions declared on each, so a
+ * misspelt action (`"veiw"`) or type is a compile error. Write the policy inline (or as a
+ * `const` object) so its names keep their literal types.
+ */
+export function definePolicy<const P extends Policy>(policy: P): TypedPolicy<P>;
+
+/** A compiled policy. `P` is the policy's type when it came from `definePolicy`, else `Policy`. */
+export class Engine<P extends Policy = Policy> {
+  constructor(policy: TypedPolicy<P>);
   constructor(policy: Policy | string);
   readonly warnings: ErrorDetail[];
   readonly plans: string[];
-  tenant(directory: Directory | string): Tenant;
+  tenant(directory: Directory | string): Tenant<P>;
 }
 
 /** A record field a plan reads: `ownerId`, or `parent.ownerId` for a child type (ZS-6). */
@@ -210,30 +254,31 @@ export type Plan =
   | (PlanHead & { kind: "where"; where: PlanPredicate; sets: string[][] });
 
 /** One signed-in user: the tenant's questions without the user argument. */
-export class UserHandle {
+export class UserHandle<P extends Policy = Policy> {
   private constructor();
   readonly id: string;
-  can<R extends AccordRecord>(action: string, resource: R): boolean;
-  check<R extends AccordRecord>(action: string, resource: R): Decision;
-  permitted<R extends AccordRecord>(resource: R): string[];
-  filter<R extends AccordRecord>(action: string, records: readonly R[]): R[];
-  total<R extends AccordRecord>(records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
-  bulk<R extends AccordRecord>(action: string, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
+  can<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, resource: R): boolean;
+  check<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, resource: R): Decision;
+  permitted<R extends RecordOf<P>>(resource: R): ActionOf<P, R["type"]>[];
+  filter<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, records: readonly R[]): R[];
+  total<R extends RecordOf<P>>(records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
+  bulk<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
   plan(action: string, type: string): Plan;
 }
 
-export class Tenant {
+/** A compiled account. With a typed policy (`P`), actions and record types are checked by TypeScript. */
+export class Tenant<P extends Policy = Policy> {
   private constructor();
   /** A handle bound to one user; each (action, type) compiles once into a plan run in JavaScript. */
-  user(userId: string): UserHandle;
+  user(userId: string): UserHandle<P>;
   /** What remains of (userId, action, type) once the user is known. */
   plan(userId: string, action: string, type: string): Plan;
-  can<R extends AccordRecord>(userId: string, action: string, resource: R): boolean;
-  check<R extends AccordRecord>(userId: string, action: string, resource: R): Decision;
-  permitted<R extends AccordRecord>(userId: string, resource: R): string[];
-  filter<R extends AccordRecord>(userId: string, action: string, records: readonly R[]): R[];
-  total<R extends AccordRecord>(userId: string, records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
-  bulk<R extends AccordRecord>(userId: string, action: string, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
+  can<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, resource: R): boolean;
+  check<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, resource: R): Decision;
+  permitted<R extends RecordOf<P>>(userId: string, resource: R): ActionOf<P, R["type"]>[];
+  filter<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, records: readonly R[]): R[];
+  total<R extends RecordOf<P>>(userId: string, records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
+  bulk<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
 }
 
 export type PresetName = "zendesk-sell" | "crm" | "slack" | "sales-ops";

@@ -13,6 +13,9 @@ import { MAX_FAST_STRING, TAG_ABSENT, TAG_NULL, TAG_BOOL, TAG_NUM, TAG_STR, MARK
 export { presets } from "./presets.js";
 export { AccordError };
 
+/** Returns `policy` unchanged: TypeScript reads its names (accord.d.ts), so typos fail to compile. */
+export const definePolicy = (policy) => policy;
+
 let ready = false;
 const KEEP_COLUMN = 1 << 20; // longest batch column kept for the next call
 // Marks in bulk refusals: MARK_ID, MARK_PARENT, then MARK_FIELD + one per field slot.
