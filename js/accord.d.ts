@@ -286,8 +286,36 @@ export type PresetName = "zendesk-sell" | "crm" | "slack" | "sales-ops";
 /** Each preset as a function returning a fresh, editable policy object. */
 export const presets: { readonly [name in PresetName]: () => Policy };
 
-/** Loads the wasm module (browsers, bundlers): await it before the first use. */
-export default function init(input?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module | { module_or_path: RequestInfo | URL | Response | BufferSource | WebAssembly.Module }): Promise<void>;
+// Loading. The types below are declared here rather than taken from the DOM lib (`Response`,
+// `BufferSource`, `WebAssembly.Module`), so the package compiles in Node, workerd and Deno
+// projects whose `lib` has no DOM.
 
-/** Loads the wasm module synchronously. */
-export function initSync(module: BufferSource | WebAssembly.Module | { module: BufferSource | WebAssembly.Module }): void;
+/** A compiled `WebAssembly.Module` (opaque here; any real one is accepted). */
+export type WasmModule = object;
+
+/** The bytes of the wasm module. */
+export type WasmBytes = ArrayBuffer | ArrayBufferView;
+
+/** The parts of a fetch `Response` that loading reads. */
+export interface WasmResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** Where `init` finds the wasm module: a URL (string or `URL`), a `Response` (or a promise of one), its bytes, or a compiled module. */
+export type WasmSource = string | { readonly href: string } | WasmResponse | PromiseLike<WasmResponse> | WasmBytes | WasmModule;
+
+/**
+ * Loads the wasm module (browsers and bundlers): await it before the first use. Without an
+ * argument it fetches `accord_wasm_bg.wasm` next to the package's code. Idempotent; concurrent
+ * calls share one load. Rejects with an `AccordError` (`load_failed`) naming the URL and what
+ * came back instead. Resolves at once where the runtime entry already loaded the module (Node,
+ * Deno, workerd, edge).
+ */
+export default function init(input?: WasmSource | { module_or_path: WasmSource }): Promise<void>;
+
+/** Loads the wasm module synchronously from its bytes or a compiled module; throws `AccordError` (`load_failed`). */
+export function initSync(module: WasmBytes | WasmModule | { module: WasmBytes | WasmModule }): void;
