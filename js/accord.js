@@ -385,6 +385,7 @@ export class Tenant {
       tenant: this,
       knowsAction: (a) => typeof a === "string" && schema.actionIx.has(a),
       knowsType: (t) => schema.typeIx.has(t),
+      recordActions: (t) => (typeof t === "string" && schema.typeIx.has(t) ? schema.types[schema.typeIx.get(t)].recordActions : null),
       judge: (userId, action, tname) => {
         let plan;
         try {

@@ -273,6 +273,24 @@ impl Engine {
             .collect()
     }
 
+    /// The actions done on one record of type `ty`, sorted by name (the order `permitted`
+    /// lists them in).
+    #[doc(hidden)]
+    pub fn record_actions(&self, ty: &str) -> Vec<&str> {
+        let Some(t) = self
+            .type_ix
+            .get(ty)
+            .and_then(|&i| self.types.get(i as usize))
+        else {
+            return Vec::new();
+        };
+        self.alpha
+            .iter()
+            .filter(|&&a| t.kind.get(a as usize) == Some(&ActionKind::Record))
+            .filter_map(|&a| self.actions.get(a as usize).map(String::as_str))
+            .collect()
+    }
+
     /// The name of action index `a` (empty when out of range).
     #[doc(hidden)]
     pub fn action_name(&self, a: u16) -> &str {

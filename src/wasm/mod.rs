@@ -87,6 +87,7 @@ struct TypeOut<'a> {
     name: &'a str,
     child: bool,
     parents: &'a [u16],
+    record_actions: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -125,6 +126,7 @@ impl RawEngine {
                     name: &t.name,
                     child: t.is_child(),
                     parents: &t.parents,
+                    record_actions: e.record_actions(&t.name),
                 })
                 .collect(),
             actions: &e.actions,

@@ -8,7 +8,9 @@ json_object!(ErrorOut<'_> { "code" => code, "message" => message, "path" => path
 json_object!(ErrorsOut<'_> {
     "code" => code, "message" => message, "path" => path, "errors" => errors
 });
-json_object!(TypeOut<'_> { "name" => name, "child" => child, "parents" => parents });
+json_object!(TypeOut<'_> {
+    "name" => name, "child" => child, "parents" => parents, "recordActions" => record_actions
+});
 json_object!(Schema<'_> {
     "name" => name,
     "plans" => plans,
