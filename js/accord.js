@@ -242,6 +242,47 @@ class Columns {
   }
 }
 
+// A refusal worded once by the engine, with marks where each record's own values go (its id,
+// its parent's id, a field's value: see MARKS), as a function of the record: the engine's
+// words with the caller's own values, exactly as the engine prints them.
+function sentence(message, fields) {
+  const pieces = message.split(MARKS);
+  const text = (x) => (x == null ? "" : String(x));
+  const reader = (mark) => {
+    const m = mark.charCodeAt(0);
+    if (m === MARK_ID) {
+      return (r) => {
+        const x = r.id;
+        return typeof x === "string" ? x : text(x);
+      };
+    }
+    if (m === MARK_PARENT) return (r) => (r.parent == null ? "" : text(r.parent.id));
+    const name = fields[m - MARK_FIELD];
+    return (r) => {
+      const x = r[name];
+      return typeof x === "string" ? x : text(x);
+    };
+  };
+  if (pieces.length === 1) return () => message;
+  if (pieces.length === 3) {
+    const [a, m, b] = pieces;
+    const g = reader(m);
+    return (r) => a + g(r) + b;
+  }
+  if (pieces.length === 5) {
+    const [a, m1, b, m2, c] = pieces;
+    const g1 = reader(m1);
+    const g2 = reader(m2);
+    return (r) => a + g1(r) + b + g2(r) + c;
+  }
+  const parts = pieces.map((p, j) => (j % 2 === 0 ? p : reader(p)));
+  return (r) => {
+    let out = parts[0];
+    for (let j = 1; j < parts.length; j += 2) out += parts[j](r) + parts[j + 1];
+    return out;
+  };
+}
+
 /** A compiled policy. `new Engine(policy)` validates and compiles it once. */
 export class Engine {
   #raw;
@@ -487,12 +528,23 @@ export class Tenant {
   #encodeUniform(records, ty, tname, names, tags, vals) {
     const n = records.length;
     const w = names.length;
+    const name0 = names[0];
     const syms = this.#syms;
     for (let i = 0; i < n; i++) {
       const rec = records[i];
       if (rec === null || typeof rec !== "object" || rec.type !== tname) return null;
       const id = rec.id;
       if (typeof id !== "string" && typeof id !== "number") return null;
+      if (w === 1) {
+        // The common case (an owner, a team): the string path inline, one fixed key.
+        const v = rec[name0];
+        if (typeof v === "string" && v.length <= MAX_FAST_STRING) {
+          const sym = syms[v];
+          tags[i] = TAG_STR;
+          vals[i] = sym === undefined ? -1 : sym;
+        } else if (!put(v, syms, tags, vals, i)) return null;
+        continue;
+      }
       for (let j = 0, at = i * w; j < w; j++, at++) if (!put(rec[names[j]], syms, tags, vals, at)) return null;
     }
     return { ty, tags, vals };
@@ -580,10 +632,7 @@ export class Tenant {
     // U+FDD0 its id, U+FDD1 its parent's id, U+FDD2 + k the value of field k (a user or team
     // the engine knows). Put back the caller's own values, exactly as the engine prints them.
     const fields = this.#s.fields;
-    const templates = JSON.parse(text).map(([code, message]) => [
-      code,
-      message.split(MARKS).map((p, j) => (j % 2 === 0 ? p : p.charCodeAt(0) - MARK_FIELD)),
-    ]);
+    const templates = JSON.parse(text).map(([code, message]) => ({ code, build: sentence(message, fields) }));
     const allowed = [];
     const denied = [];
     for (let i = 0; i < n; i++) {
@@ -593,17 +642,8 @@ export class Tenant {
         allowed.push(r.id);
         continue;
       }
-      const [code, pieces] = templates[o - 1];
-      let message = pieces[0];
-      for (let j = 1; j < pieces.length; j += 2) {
-        const m = pieces[j];
-        let x;
-        if (m === MARK_ID - MARK_FIELD) x = r.id;
-        else if (m === MARK_PARENT - MARK_FIELD) x = r.parent == null ? "" : r.parent.id;
-        else x = r[fields[m]];
-        message += (x == null ? "" : String(x)) + pieces[j + 1];
-      }
-      denied.push({ id: r.id, code, message });
+      const t = templates[o - 1];
+      denied.push({ id: r.id, code: t.code, message: t.build(r) });
     }
     return { allowed, denied };
   }
