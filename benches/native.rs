@@ -530,6 +530,7 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
             .bulk_columns(
                 &vp,
                 reassign,
+                Some(&mgr),
                 u32::from(lead_ty),
                 &bulk_tags,
                 &bulk_vals,

@@ -134,6 +134,18 @@ impl Tenant {
         Ok(out)
     }
 
+    /// The new owner of a bulk reassignment, when given, must be a user of this account.
+    pub(crate) fn new_owner(&self, to: Option<&str>) -> Result<(), Error> {
+        match to {
+            Some(to) if self.user_index(to).is_none() => Err(Error::new(
+                "unknown_user",
+                format!("the new owner `{to}` is not a user of this account"),
+                "/to",
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Per-record decisions for a bulk action (ZS-9): allowed ids, and refused ids with reasons.
     /// `to`, when given, must be a user of this account (the new owner of a reassignment).
     pub fn bulk(
@@ -144,15 +156,7 @@ impl Tenant {
         to: Option<&str>,
     ) -> Result<Bulk, Error> {
         check_count(records.len())?;
-        if let Some(to) = to {
-            if self.user_index(to).is_none() {
-                return Err(Error::new(
-                    "unknown_user",
-                    format!("the new owner `{to}` is not a user of this account"),
-                    "/to",
-                ));
-            }
-        }
+        self.new_owner(to)?;
         let u = self.user_index(user);
         let mut out = Bulk::default();
         let mut plans = Plans::new(u);

@@ -72,20 +72,24 @@ impl Tenant {
         }
     }
 
-    /// Per-record decisions of `user_id`'s bulk `action` on `out.len()` records of type `ty`,
+    /// Per-record decisions of `user_id`'s bulk `action` (reassigning to `to`, which must be a
+    /// user of the account, when given) on `out.len()` records of type `ty`,
     /// given by the values of their [`bulk_fields`](Tenant::bulk_fields) (`tags`/`vals`, one
     /// row per record): `out[i]` is 0 when record `i` may go ahead, else 1 + the index of its
     /// refusal among the returned `(code, sentence)` pairs (sentences with marks, see
     /// [`Refusals`]).
+    #[allow(clippy::too_many_arguments)]
     pub fn bulk_columns(
         &self,
         user_id: &str,
         action: u32,
+        to: Option<&str>,
         ty: u32,
         tags: &[u8],
         vals: &[f64],
         out: &mut [u32],
     ) -> Result<Vec<(&'static str, String)>, Error> {
+        self.new_owner(to)?;
         let internal = || Error::new("internal", "records of this type take the exact path", "");
         let user = self.user_index(user_id).ok_or_else(internal)?;
         let mask = self.bulk_fields(user, action, ty).ok_or_else(internal)?;

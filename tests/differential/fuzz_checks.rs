@@ -99,7 +99,7 @@ pub fn via_uniform(
     }
     let mut out = [0u32];
     let sentences = t
-        .bulk_columns(user, u32::from(act), ty, &tags, &vals, &mut out)
+        .bulk_columns(user, u32::from(act), None, ty, &tags, &vals, &mut out)
         .ok()?;
     let allowed = out[0] == 0;
     let refusal = out[0]
