@@ -419,7 +419,7 @@ export class Tenant {
     // What the handles need of this tenant: the engine's plans, and its exact answers for the
     // records a plan cannot judge.
     let pre = null;
-    const symbols = { syms, users: this.#nUsers, pre: () => (pre ??= raw.user_pre()) };
+    const symbols = { syms, users: this.#nUsers, pre: () => (pre ??= raw.user_pre()), fields: schema.fields, readsOrgs: schema.readsOrgs };
     const parents = Object.create(null);
     for (const t of schema.types) parents[t.name] = t.child ? t.parents.map((k) => schema.types[k].name) : null;
     this.#host = {

@@ -148,7 +148,8 @@ function membership(set, tenant) {
  */
 export function compile(plan, parents, tenant) {
   const child = parents !== null;
-  const shape = child ? parentShape(parents) : ownShape;
+  const guard = guardOf(plan, tenant);
+  const shape = guarded(child ? parentShape(parents) : ownShape, guard, child);
   if (plan.kind !== "where") {
     const answer = plan.kind === "always" ? ALLOWED : DENIED;
     return (rec) => {
@@ -156,7 +157,7 @@ export function compile(plan, parents, tenant) {
       return sh === OK ? answer : sh;
     };
   }
-  const one = child ? null : oneField(plan, tenant);
+  const one = child ? null : oneField(plan, tenant, guard);
   if (one !== null) return one;
   const sets = plan.sets.map((s) => membership(s, tenant));
   const fields = [];
@@ -191,6 +192,62 @@ export function compile(plan, parents, tenant) {
   };
 }
 
+// The fields of a plan's predicate, as the record names them (without `parent.`).
+function planFields(p, out) {
+  if (p === true || p === false) return out;
+  const [op] = Object.keys(p);
+  const arg = p[op];
+  if (op === "not") planFields(arg, out);
+  else if (op === "and" || op === "or") for (const q of arg) planFields(q, out);
+  else out.add((op === "null" ? arg : arg[0]).replace(/^parent\./, ""));
+  return out;
+}
+
+// A string, an object with `toJSON` or a bigint only the engine can vouch for: it refuses
+// strings over its byte limit in every field the policy reads, even those a plan does not.
+function risky(v) {
+  switch (typeof v) {
+    case "string":
+      return v.length > MAX_FAST_STRING;
+    case "object":
+      return v !== null && typeof v.toJSON === "function";
+    case "bigint":
+      return String(v).length > MAX_FAST_STRING;
+    default:
+      return false;
+  }
+}
+
+// The check of the fields the policy reads that the plan does not (the id aside: the shape
+// reads it), so a record the engine would refuse goes to the engine: null when there are none.
+function guardOf(plan, tenant) {
+  const read = plan.kind === "where" ? planFields(plan.where, new Set()) : new Set();
+  const names = tenant.fields.filter((f) => f !== "id" && !read.has(f));
+  const orgs = tenant.readsOrgs && !read.has("orgs");
+  if (names.length === 0 && !orgs) return null;
+  return (target) => {
+    for (let k = 0; k < names.length; k++) if (risky(target[names[k]])) return true;
+    if (orgs) {
+      const list = target.orgs;
+      if (Array.isArray(list)) {
+        if (list.length > MAX_RECORD_ORGS) return true;
+        for (let k = 0; k < list.length; k++) if (risky(list[k])) return true;
+      } else if (risky(list)) return true;
+    }
+    return false;
+  };
+}
+
+// `shape` with the guard applied to the record the rules read (the parent, for a child).
+function guarded(shape, guard, child) {
+  if (guard === null) return shape;
+  return (rec) => {
+    const sh = shape(rec);
+    if (sh !== OK) return sh;
+    return guard(child ? rec.parent : rec) ? EXACT : OK;
+  };
+}
+
 // What a record's id says, as its JSON text would: OK when it has one; TYPE_LEVEL without
 // (absent, null, a function: a question about the type as a whole); EXACT for an object with
 // `toJSON`, which only the engine reads as the page wrote it.
@@ -198,10 +255,12 @@ const OK = 1;
 function idShape(id) {
   switch (typeof id) {
     case "string":
+      return id.length <= MAX_FAST_STRING ? OK : EXACT;
     case "number":
     case "boolean":
-    case "bigint":
       return OK;
+    case "bigint":
+      return String(id).length <= MAX_FAST_STRING ? OK : EXACT;
     case "object":
       if (id === null) return TYPE_LEVEL;
       return typeof id.toJSON === "function" ? EXACT : OK;
@@ -228,16 +287,17 @@ function parentShape(parents) {
 
 // The commonest plan, a scope over one field of the record (`ownerId ∈` my reporting line,
 // `teamId ∈` my teams), as one closure with the test inline: the hot path of a page.
-function oneField(plan, tenant) {
+function oneField(plan, tenant, guard) {
   const w = plan.where;
   if (w.in === undefined) return null;
   const [name, at] = w.in;
   if (name === "orgs" || name.startsWith("parent.")) return null;
   const set = plan.sets[at];
+  // Anything but a plain id, and the guard of the other fields, off the hot path.
   const slow = (rec, id) => {
     const sh = idShape(id);
     if (sh !== OK) return sh;
-    return EXACT_VALUE;
+    return guard !== null && guard(rec) ? EXACT : EXACT_VALUE;
   };
   if (set.line !== undefined) {
     const [lo, hi] = set.line;
@@ -246,7 +306,7 @@ function oneField(plan, tenant) {
     const users = tenant.users;
     return (rec) => {
       const id = rec.id;
-      if (typeof id !== "string" && typeof id !== "number") {
+      if (guard !== null || typeof id !== "number" && (typeof id !== "string" || id.length > MAX_FAST_STRING)) {
         const sh = slow(rec, id);
         if (sh !== EXACT_VALUE) return sh;
       }
@@ -265,7 +325,7 @@ function oneField(plan, tenant) {
   const has = membership(set, tenant);
   return (rec) => {
     const id = rec.id;
-    if (typeof id !== "string" && typeof id !== "number") {
+    if (guard !== null || typeof id !== "number" && (typeof id !== "string" || id.length > MAX_FAST_STRING)) {
       const sh = slow(rec, id);
       if (sh !== EXACT_VALUE) return sh;
     }

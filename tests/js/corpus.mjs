@@ -74,7 +74,7 @@ function handleAsTenant(tenant, userId) {
 // A plan (docs/plans.md) run on a record, written here from the documentation alone, so the
 // package's own evaluator is checked against an independent one. `undefined` when the record
 // is not one a plan judges (no id, a parent that is not a plain object, ...).
-function planSays(plan, rec) {
+export function planSays(plan, rec) {
   if (rec === null || typeof rec !== "object") return undefined;
   const plainId = (x) => typeof x === "string" || typeof x === "number";
   const child = rec.parent !== undefined;
