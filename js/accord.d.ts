@@ -131,6 +131,13 @@ export type ReasonCode =
   | "forbidden"
   | "unknown_user";
 
+/** One check a refused question fails, in words. */
+export interface Reason {
+  code: Exclude<ReasonCode, "allowed">;
+  /** A sentence a UI can show as it is. */
+  message: string;
+}
+
 export interface Decision {
   allowed: boolean;
   code: ReasonCode;
@@ -140,6 +147,12 @@ export interface Decision {
   rule: string | null;
   /** The lowest plan that would allow it, present only when the plan is what denies. */
   upgradeTo?: string;
+  /**
+   * Every check the deciding rule fails, most fundamental first: `external_org`, then
+   * `no_permission`, `out_of_scope`, `invalid_state`, `condition_failed`, `setting_disabled`,
+   * then `plan_required`. The first is `code` and `message`; empty when allowed.
+   */
+  reasons: Reason[];
 }
 
 export interface Denial<Id> {

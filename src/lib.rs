@@ -97,7 +97,7 @@ pub mod tenant;
 pub mod wasm;
 
 pub use answer::batch::{Bulk, Group, Refusal, Total};
-pub use answer::explain::Decision;
+pub use answer::explain::{Decision, Reason};
 pub use engine::Engine;
 pub use error::{Error, Errors};
 pub use json::Json;

@@ -4,7 +4,7 @@
 
 use crate::engine::{ActionKind, Fixed, NONE32};
 use crate::eval::{Stage, Verdict};
-use crate::json::write::{object, ToJson};
+use crate::json::write::{json_object, object, ToJson};
 use crate::policy::Scope;
 use crate::tenant::value::{Resource, Val};
 use crate::tenant::Tenant;
@@ -24,6 +24,16 @@ pub struct Decision {
     /// The lowest plan that would allow it, when the plan is what denies.
     #[serde(rename = "upgradeTo", skip_serializing_if = "Option::is_none")]
     pub upgrade_to: Option<String>,
+    /// Every check the deciding rule fails, most fundamental first (the first is `code` and
+    /// `message`); empty when allowed.
+    pub reasons: Vec<Reason>,
+}
+
+/// One check a refused question fails, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub code: &'static str,
+    pub message: String,
 }
 
 /// The strings a message may quote that the resolved resource does not keep.
@@ -48,6 +58,7 @@ impl Verdict {
             Verdict::Allowed { .. } => "allowed",
             Verdict::UnknownUser => "unknown_user",
             Verdict::NoPermission => "no_permission",
+            Verdict::ClosedToOrg => "external_org",
             Verdict::Forbidden { .. } => "forbidden",
             Verdict::PlanRequired { .. } => "plan_required",
             Verdict::Missed { stage, .. } => match stage {
@@ -86,9 +97,10 @@ impl Tenant {
             Verdict::Allowed { rule } => (0u64, rule, 0u64),
             Verdict::UnknownUser => (1, 0, 0),
             Verdict::NoPermission => (2, 0, 0),
+            Verdict::ClosedToOrg => (6, 0, 0),
             Verdict::Forbidden { rule } => (3, rule, 0),
             Verdict::PlanRequired { rule, upgrade_to } => (4, rule, upgrade_to as u64),
-            Verdict::Missed { rule, stage } => (5, rule, stage as u64),
+            Verdict::Missed { rule, stage, .. } => (5, rule, stage as u64),
         };
         let f = &resource.facts;
         let mut key = [0u64; 12];
@@ -140,12 +152,76 @@ impl Tenant {
             _ => None,
         };
         let message = capitalise(self.sentence(v, action, resource, ids, upgrade_to.as_deref()));
+        let reasons = match v {
+            Verdict::Allowed { .. } => Vec::new(),
+            Verdict::Missed {
+                rule,
+                fails,
+                lo,
+                stage,
+            } => crate::eval::Stage::ALL
+                .into_iter()
+                .filter(|s| fails & s.bit() != 0)
+                .map(|s| {
+                    // The plan's own words: an upgrade when the plan is below the window.
+                    let one = match s {
+                        Stage::Plan if self.plan < lo => Verdict::PlanRequired {
+                            rule,
+                            upgrade_to: lo,
+                        },
+                        _ => Verdict::Missed {
+                            rule,
+                            stage: s,
+                            fails,
+                            lo,
+                        },
+                    };
+                    let up = match one {
+                        Verdict::PlanRequired { upgrade_to, .. } => {
+                            e.plans.get(upgrade_to as usize).map(String::as_str)
+                        }
+                        _ => None,
+                    };
+                    Reason {
+                        code: one.code(),
+                        message: if s == stage {
+                            message.clone()
+                        } else {
+                            capitalise(self.sentence(one, action, resource, ids, up))
+                        },
+                    }
+                })
+                .collect(),
+            // Another organisation, and no role would open it: say so, then that no role of
+            // theirs grants it.
+            Verdict::ClosedToOrg => vec![
+                Reason {
+                    code: v.code(),
+                    message: message.clone(),
+                },
+                Reason {
+                    code: Verdict::NoPermission.code(),
+                    message: capitalise(self.sentence(
+                        Verdict::NoPermission,
+                        action,
+                        resource,
+                        ids,
+                        None,
+                    )),
+                },
+            ],
+            _ => vec![Reason {
+                code: v.code(),
+                message: message.clone(),
+            }],
+        };
         Decision {
             allowed: v.allowed(),
             code: v.code(),
             message,
             rule: rule.map(|r| r.id.clone()),
             upgrade_to,
+            reasons,
         }
     }
 
@@ -204,7 +280,7 @@ impl Tenant {
     }
 
     /// Who a fixed field of the record names: a mark for a known name when `ids` asks for
-    /// marks, else as [`who`](Tenant::who) words it.
+    /// marks, else as [`person`](Tenant::person) words it.
     fn who_field(&self, f: &crate::tenant::value::Facts, which: Fixed, ids: Ids<'_>) -> String {
         let v = self.fixed(f, which);
         let slot = self
@@ -217,13 +293,13 @@ impl Tenant {
             Val::Str(s) if ids.field_marks && s != NONE32 => {
                 char::from_u32(FIELD_MARK + slot as u32)
                     .map(String::from)
-                    .unwrap_or_else(|| self.who(v))
+                    .unwrap_or_else(|| self.person(v))
             }
-            _ => self.who(v),
+            _ => self.person(v),
         }
     }
 
-    fn who(&self, v: Val) -> String {
+    fn person(&self, v: Val) -> String {
         match v {
             Val::Str(s) if s != NONE32 => self.sym_str(s).unwrap_or("someone").to_owned(),
             Val::Str(_) => "someone outside this account".to_owned(),
@@ -245,6 +321,7 @@ impl Tenant {
             Verdict::UnknownUser => {
                 return format!("there is no user {} in this account.", ids.user)
             }
+            Verdict::ClosedToOrg => self.closed_message(ids, &doing),
             Verdict::NoPermission => {
                 let role = self
                     .users
@@ -267,12 +344,14 @@ impl Tenant {
                 "upgrade to the {} plan to {doing}.",
                 words(upgrade.unwrap_or("next"))
             ),
-            Verdict::Missed { rule, stage } => {
+            Verdict::Missed { rule, stage, .. } => {
                 self.missed(rule, stage, action, resource, ids, &doing)
             }
         };
         match (resource.child, ids.record) {
-            (Some(child), Some(id)) if !matches!(v, Verdict::NoPermission) => {
+            (Some(child), Some(id))
+                if !matches!(v, Verdict::NoPermission | Verdict::ClosedToOrg) =>
+            {
                 format!(
                     "{} follows {}: {}",
                     self.thing(child, Some(id), false),
@@ -333,14 +412,7 @@ impl Tenant {
                 Scope::Manager => self.manager_message(doing, ids),
                 Scope::All => format!("you may not {doing}."),
             },
-            Stage::External => {
-                let org = self
-                    .user_index(ids.user)
-                    .and_then(|u| self.users.get(u as usize))
-                    .map(|u| self.who(Val::Str(u.org)))
-                    .unwrap_or_default();
-                format!("you belong to {org}, another organisation, and this is not open to other organisations: you may not {doing}.")
-            }
+            Stage::External => self.closed_message(ids, doing),
             Stage::Setting => {
                 let s = r.setting.and_then(|s| self.engine.settings.get(s as usize));
                 let name = s
@@ -350,6 +422,15 @@ impl Tenant {
             }
             Stage::Plan => format!("your plan does not allow you to {doing}."),
         }
+    }
+
+    fn closed_message(&self, ids: Ids<'_>, doing: &str) -> String {
+        let org = self
+            .user_index(ids.user)
+            .and_then(|u| self.users.get(u as usize))
+            .map(|u| self.person(Val::Str(u.org)))
+            .unwrap_or_default();
+        format!("you belong to {org}, another organisation, and this is not open to other organisations: you may not {doing}.")
     }
 
     fn manager_message(&self, doing: &str, ids: Ids<'_>) -> String {
@@ -462,7 +543,10 @@ impl ToJson for Decision {
                     "upgradeTo",
                     self.upgrade_to.as_ref().map(|u| u as &dyn ToJson),
                 ),
+                ("reasons", Some(&self.reasons)),
             ],
         );
     }
 }
+
+json_object!(Reason { "code" => code, "message" => message });

@@ -1,10 +1,14 @@
 //! Evaluation: one question (user, action, resolved record) → a [`Verdict`].
 //!
-//! Each candidate rule is checked in a fixed order of stages, and the first stage that fails
-//! is remembered: workflow state, condition, scope, organisation, setting, plan. The boolean
-//! path ([`Tenant::allows`]) stops at the first rule that passes; the explaining path
-//! ([`Tenant::verdict`]) runs the same checks and keeps the nearest miss, so `can` and `check`
-//! can never disagree. Deny rules, if any, win over allow rules.
+//! Each candidate rule is checked in a fixed order of stages: workflow state, condition,
+//! scope, organisation, setting, plan. The boolean path ([`Tenant::allows`]) stops at the
+//! first rule that passes; the explaining path ([`Tenant::verdict`]) runs every check of
+//! every rule and keeps the nearest miss, so `can` and `check` can never disagree. Deny rules,
+//! if any, win over allow rules.
+//!
+//! A miss is explained by its most fundamental failed check ([`Stage`] order: what the person
+//! cannot change inside the account first, the plan last), and the nearest miss is the rule
+//! whose most fundamental failure is the mildest (docs/policy.md, "Nearest miss").
 
 mod reads;
 
@@ -13,26 +17,87 @@ use crate::policy::{Effect, Scope};
 use crate::tenant::value::{Facts, Resource, Val};
 use crate::tenant::Tenant;
 
-/// The stages a rule is checked in; a later stage is a nearer miss.
+/// The checks a rule may fail, most fundamental first: the organisation (the person cannot
+/// change it inside the account), then what an admin can change (the record's scope, its
+/// workflow state, the rule's condition, a setting), then the plan (an upgrade). A rule's
+/// miss is named by its first failed check in this order; a later one is a nearer miss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
-    State = 1,
-    Condition = 2,
-    Scope = 3,
-    External = 4,
-    Setting = 5,
-    Plan = 6,
+    External = 0,
+    Scope = 1,
+    State = 2,
+    Condition = 3,
+    Setting = 4,
+    Plan = 5,
+}
+
+impl Stage {
+    /// Every stage, most fundamental first.
+    pub const ALL: [Stage; 6] = [
+        Stage::External,
+        Stage::Scope,
+        Stage::State,
+        Stage::Condition,
+        Stage::Setting,
+        Stage::Plan,
+    ];
+
+    /// How near a miss whose most fundamental failure is this stage comes to passing, for
+    /// choosing between rules that fail as many checks: a rule closed to other organisations
+    /// is the farthest; then a workflow state, a condition, a record out of scope (the rule
+    /// applies to the user, only not to this record), and a setting an admin can switch on,
+    /// the nearest.
+    pub const fn nearness(self) -> u8 {
+        match self {
+            Stage::External => 0,
+            Stage::State => 1,
+            Stage::Condition => 2,
+            Stage::Scope => 3,
+            Stage::Setting => 4,
+            Stage::Plan => 5,
+        }
+    }
+
+    /// This stage's bit in a [`Fails`] set.
+    pub const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// The set of checks one rule fails, as bits ([`Stage::bit`]).
+pub type Fails = u8;
+
+/// The most fundamental stage of a non-empty set of failed checks.
+pub fn first_stage(fails: Fails) -> Option<Stage> {
+    Stage::ALL.into_iter().find(|s| fails & s.bit() != 0)
 }
 
 /// The outcome of one question, before it is put into words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    Allowed { rule: u32 },
+    Allowed {
+        rule: u32,
+    },
     UnknownUser,
     NoPermission,
-    Forbidden { rule: u32 },
-    PlanRequired { rule: u32, upgrade_to: u8 },
-    Missed { rule: u32, stage: Stage },
+    /// No rule of the user's grants the action, the user is of another organisation, and no
+    /// rule of the policy opens the action to other organisations: no role would help.
+    ClosedToOrg,
+    Forbidden {
+        rule: u32,
+    },
+    PlanRequired {
+        rule: u32,
+        upgrade_to: u8,
+    },
+    /// The nearest rule failed: `stage` is its most fundamental failed check, `fails` every
+    /// check it failed, and `lo` the lowest plan of its window (for the plan's own words).
+    Missed {
+        rule: u32,
+        stage: Stage,
+        fails: Fails,
+        lo: u8,
+    },
 }
 
 impl Verdict {
@@ -166,7 +231,11 @@ impl Tenant {
         if let Some(rule) = self.denied_by(user, ty, action, f, false) {
             return Verdict::Forbidden { rule };
         }
-        let mut best: Option<(Stage, u32)> = None;
+        // The nearest miss so far, by (open to the user's organisation, fewer failed checks,
+        // how near its most fundamental failure comes, the reach of its scope), then the
+        // failures and lowest plan of that rule.
+        type Near = (bool, std::cmp::Reverse<u32>, u8, u8);
+        let mut best: Option<(Near, u32, Fails, u8)> = None;
         let mut upgrade: Option<(u8, u32)> = None;
         let mut allowed = None;
         self.lists(user, ty, action, |grants| {
@@ -175,29 +244,35 @@ impl Tenant {
                     .map(|r| r.effect == Effect::Allow)
                     .unwrap_or(false)
             }) {
-                match self.outcome(user, g, ty, action, f, false) {
-                    Ok(()) => {
-                        allowed = Some(g.rule);
-                        return true;
+                let fails = self.fails(user, g, ty, action, f);
+                let Some(stage) = first_stage(fails) else {
+                    allowed = Some(g.rule);
+                    return true;
+                };
+                if stage == Stage::Plan {
+                    // Upgrading alone would allow it, when the plan is below the window.
+                    if self.plan < g.lo
+                        && g.lo <= g.hi
+                        && upgrade.map(|(lo, _)| g.lo < lo).unwrap_or(true)
+                    {
+                        upgrade = Some((g.lo, g.rule));
                     }
-                    Err(Stage::Plan) if self.plan < g.lo && g.lo <= g.hi => {
-                        if upgrade.map(|(lo, _)| g.lo < lo).unwrap_or(true) {
-                            upgrade = Some((g.lo, g.rule));
-                        }
-                    }
-                    Err(Stage::Plan) => {}
-                    Err(stage) => {
-                        let nearer = match best {
-                            None => true,
-                            Some((s, _)) if stage != s => stage > s,
-                            Some((_, r)) => {
-                                stage == Stage::Scope && self.reach(g.rule) > self.reach(r)
-                            }
-                        };
-                        if nearer {
-                            best = Some((stage, g.rule));
-                        }
-                    }
+                    continue;
+                }
+                let reach = if stage == Stage::Scope {
+                    self.reach(g.rule)
+                } else {
+                    0
+                };
+                let near: Near = (
+                    fails & Stage::External.bit() == 0,
+                    std::cmp::Reverse(fails.count_ones()),
+                    stage.nearness(),
+                    reach,
+                );
+                // Ties go to the first candidate.
+                if best.map(|(b, ..)| near > b).unwrap_or(true) {
+                    best = Some((near, g.rule, fails, g.lo));
                 }
             }
             false
@@ -205,9 +280,36 @@ impl Tenant {
         match (allowed, upgrade, best) {
             (Some(rule), _, _) => Verdict::Allowed { rule },
             (None, Some((upgrade_to, rule)), _) => Verdict::PlanRequired { rule, upgrade_to },
-            (None, None, Some((stage, rule))) => Verdict::Missed { rule, stage },
+            (None, None, Some((_, rule, fails, lo))) => Verdict::Missed {
+                rule,
+                stage: first_stage(fails).unwrap_or(Stage::Scope),
+                fails,
+                lo,
+            },
+            (None, None, None) if self.external(user) && !self.open_to_orgs(ty, action) => {
+                Verdict::ClosedToOrg
+            }
             (None, None, None) => Verdict::NoPermission,
         }
+    }
+
+    fn external(&self, user: u32) -> bool {
+        self.users
+            .get(user as usize)
+            .map(|u| u.external)
+            .unwrap_or(false)
+    }
+
+    /// True when some allow rule of the policy, held by any role or by everyone, opens
+    /// (type, action) to users of other organisations.
+    fn open_to_orgs(&self, ty: u16, action: u16) -> bool {
+        let e = &self.engine;
+        (0..=e.roles.len()).any(|p| {
+            e.slot(p, ty, action).iter().any(|g| {
+                self.rule(g)
+                    .is_some_and(|r| r.effect == Effect::Allow && r.external)
+            })
+        })
     }
 
     /// How many records a rule's scope can reach, for choosing which of two scope misses to
@@ -220,6 +322,36 @@ impl Tenant {
             Some(Scope::Granted) => 2,
             _ => 1,
         }
+    }
+
+    /// Every check one allow rule fails for one question (the explaining path: all of them,
+    /// so the most fundamental can be named, not only the first met).
+    fn fails(&self, user: u32, g: &Grant, ty: u16, action: u16, f: &Facts) -> Fails {
+        let Some(rule) = self.rule(g) else {
+            return Stage::Scope.bit();
+        };
+        let mut out = 0;
+        if !f.type_level && !self.state_ok(ty, action, f) {
+            out |= Stage::State.bit();
+        }
+        if let Some(c) = rule.cond {
+            if self.cond(c, user, f, 0) == Some(false) {
+                out |= Stage::Condition.bit();
+            }
+        }
+        if !f.type_level && !self.scope_ok(rule.scope, user, ty, action, f, false) {
+            out |= Stage::Scope.bit();
+        }
+        if self.external(user) && !rule.external {
+            out |= Stage::External.bit();
+        }
+        if rule.setting.is_some_and(|s| !self.setting_on(s)) {
+            out |= Stage::Setting.bit();
+        }
+        if self.plan < g.lo || self.plan > g.hi {
+            out |= Stage::Plan.bit();
+        }
+        out
     }
 
     /// Checks one rule for one question, stage by stage; `Err` names the first stage that fails.

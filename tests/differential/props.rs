@@ -130,8 +130,11 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
         };
         let a = t.check(&u, &action, &rec).map_err(|e| err(&e));
         let b = rt.check(&u, &action, &rec);
-        let a = a.map(|d| (d.allowed, d.code.to_owned(), d.rule, d.upgrade_to));
-        let b = b.map(|v| (v.allowed, v.code, v.rule, v.upgrade_to));
+        let a = a.map(|d| {
+            let reasons: Vec<String> = d.reasons.iter().map(|r| r.code.to_owned()).collect();
+            (d.allowed, d.code.to_owned(), d.rule, d.upgrade_to, reasons)
+        });
+        let b = b.map(|v| (v.allowed, v.code, v.rule, v.upgrade_to, v.reasons));
         same!("check", a, b, ctx());
         let can = t.can(&u, &action, &rec).map_err(|e| err(&e));
         if let (Ok(yes), false) = (&can, reads_orgs) {

@@ -217,6 +217,17 @@ fn run_case(
             if let Some(up) = d.upgrade_to {
                 pairs.push(("upgradeTo".to_owned(), Json::Str(up)));
             }
+            let reasons = d
+                .reasons
+                .into_iter()
+                .map(|r| {
+                    Json::Obj(vec![
+                        ("code".to_owned(), Json::Str(r.code.to_owned())),
+                        ("message".to_owned(), Json::Str(r.message)),
+                    ])
+                })
+                .collect();
+            pairs.push(("reasons".to_owned(), Json::Arr(reasons)));
             Json::Obj(pairs)
         }),
         "permitted" => tenant
