@@ -70,6 +70,8 @@ export interface Policy {
   name?: string;
   description?: string;
   plans: string[];
+  /** How a plan is named in messages, by plan (`{ business_plus: "Business+" }`); else "the business plus plan". */
+  planLabels?: { [plan: string]: string };
   customRolePlan?: string;
   settings?: { [name: string]: { default?: boolean; plan?: PlanRequirement; label?: string; seed?: string } };
   implies?: { [action: string]: string | string[] };
@@ -84,6 +86,8 @@ export interface Policy {
 export interface User {
   id: string;
   role: string;
+  /** How messages name this user ("Lead L7 belongs to Elias Costa, …"); the id when absent. */
+  name?: string | null;
   managerId?: string | null;
   teams?: string[];
   org?: string;

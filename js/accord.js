@@ -245,7 +245,9 @@ class Columns {
 // A refusal worded once by the engine, with marks where each record's own values go (its id,
 // its parent's id, a field's value: see MARKS), as a function of the record: the engine's
 // words with the caller's own values, exactly as the engine prints them.
-function sentence(message, fields) {
+// `person`, when the tenant's users have display names, turns a user id into the name the
+// engine words it with (the marks of user fields then read the name, as the engine does).
+function sentence(message, fields, person) {
   const pieces = message.split(MARKS);
   const text = (x) => (x == null ? "" : String(x));
   const reader = (mark) => {
@@ -258,6 +260,12 @@ function sentence(message, fields) {
     }
     if (m === MARK_PARENT) return (r) => (r.parent == null ? "" : text(r.parent.id));
     const name = fields[m - MARK_FIELD];
+    if (person !== null) {
+      return (r) => {
+        const x = r[name];
+        return typeof x === "string" ? person(x) : text(x);
+      };
+    }
     return (r) => {
       const x = r[name];
       return typeof x === "string" ? x : text(x);
@@ -406,6 +414,8 @@ export class Tenant {
   #lastHandleId = null;
   #lastHandle = null;
   #host;
+  // Users' display names by index: undefined until first needed, null when none has one.
+  #nameList = undefined;
 
   constructor(raw, schema) {
     if (!(raw && typeof raw.plan_json === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
@@ -559,6 +569,33 @@ export class Tenant {
     return this.#lastIx;
   }
 
+  // Display names by user index (null when no user has one), read from the engine once.
+  #names() {
+    if (this.#nameList === undefined) {
+      const ends = this.#raw.name_ends();
+      if (ends.length === 0) this.#nameList = null;
+      else {
+        const text = this.#raw.name_text();
+        const list = new Array(ends.length);
+        for (let i = 0, start = 0; i < ends.length; start = ends[i], i++) list[i] = text.slice(start, ends[i]);
+        this.#nameList = list;
+      }
+    }
+    return this.#nameList;
+  }
+
+  // How the engine words a user id in a sentence: the user's name when it has one.
+  #person() {
+    const names = this.#names();
+    if (names === null) return null;
+    const syms = this.#syms;
+    const n = this.#nUsers;
+    return (x) => {
+      const k = syms[x];
+      return k !== undefined && k < n && names[k] !== "" ? names[k] : x;
+    };
+  }
+
   /** May `userId` do `action` on `resource`? The hot path: a boolean, no explanation. */
   can(userId, action, resource) {
     return this.#handle(userId).can(action, resource);
@@ -632,7 +669,8 @@ export class Tenant {
     // U+FDD0 its id, U+FDD1 its parent's id, U+FDD2 + k the value of field k (a user or team
     // the engine knows). Put back the caller's own values, exactly as the engine prints them.
     const fields = this.#s.fields;
-    const templates = JSON.parse(text).map(([code, message]) => ({ code, build: sentence(message, fields) }));
+    const person = this.#person();
+    const templates = JSON.parse(text).map(([code, message]) => ({ code, build: sentence(message, fields, person) }));
     const allowed = [];
     const denied = [];
     for (let i = 0; i < n; i++) {

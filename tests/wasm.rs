@@ -13,6 +13,8 @@ const CORPUS: &[(&str, &str)] = &[
     ("se.json", include_str!("corpus/se.json")),
     ("so-tools.json", include_str!("corpus/so-tools.json")),
     ("so.json", include_str!("corpus/so.json")),
+    ("words-plain.json", include_str!("corpus/words-plain.json")),
+    ("words.json", include_str!("corpus/words.json")),
     ("zs.json", include_str!("corpus/zs.json")),
 ];
 

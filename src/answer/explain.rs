@@ -151,7 +151,7 @@ impl Tenant {
             Verdict::PlanRequired { upgrade_to, .. } => e.plans.get(upgrade_to as usize).cloned(),
             _ => None,
         };
-        let message = capitalise(self.sentence(v, action, resource, ids, upgrade_to.as_deref()));
+        let message = capitalise(self.sentence(v, action, resource, ids));
         let reasons = match v {
             Verdict::Allowed { .. } => Vec::new(),
             Verdict::Missed {
@@ -176,18 +176,12 @@ impl Tenant {
                             lo,
                         },
                     };
-                    let up = match one {
-                        Verdict::PlanRequired { upgrade_to, .. } => {
-                            e.plans.get(upgrade_to as usize).map(String::as_str)
-                        }
-                        _ => None,
-                    };
                     Reason {
                         code: one.code(),
                         message: if s == stage {
                             message.clone()
                         } else {
-                            capitalise(self.sentence(one, action, resource, ids, up))
+                            capitalise(self.sentence(one, action, resource, ids))
                         },
                     }
                 })
@@ -206,7 +200,6 @@ impl Tenant {
                         action,
                         resource,
                         ids,
-                        None,
                     )),
                 },
             ],
@@ -299,22 +292,19 @@ impl Tenant {
         }
     }
 
+    /// A user by display name (else id), any other known string as it is.
     fn person(&self, v: Val) -> String {
         match v {
+            Val::Str(s) if (s as usize) < self.users.len() => {
+                self.user_words(s).unwrap_or("someone").to_owned()
+            }
             Val::Str(s) if s != NONE32 => self.sym_str(s).unwrap_or("someone").to_owned(),
             Val::Str(_) => "someone outside this account".to_owned(),
             _ => "no one".to_owned(),
         }
     }
 
-    fn sentence(
-        &self,
-        v: Verdict,
-        action: u16,
-        resource: &Resource,
-        ids: Ids<'_>,
-        upgrade: Option<&str>,
-    ) -> String {
+    fn sentence(&self, v: Verdict, action: u16, resource: &Resource, ids: Ids<'_>) -> String {
         let doing = self.doing(action, resource, ids);
         let base = match v {
             Verdict::Allowed { .. } => return format!("you may {doing}."),
@@ -340,9 +330,9 @@ impl Tenant {
                     .unwrap_or("");
                 format!("rule {id} forbids you to {doing}.")
             }
-            Verdict::PlanRequired { .. } => format!(
-                "upgrade to the {} plan to {doing}.",
-                words(upgrade.unwrap_or("next"))
+            Verdict::PlanRequired { upgrade_to, .. } => format!(
+                "upgrade to {} to {doing}.",
+                self.engine.plan_words(upgrade_to)
             ),
             Verdict::Missed { rule, stage, .. } => {
                 self.missed(rule, stage, action, resource, ids, &doing)
@@ -439,7 +429,7 @@ impl Tenant {
             .and_then(|u| self.users.get(u as usize))
             .map(|u| u.manager)
             .unwrap_or(NONE32);
-        match self.user_id(manager) {
+        match self.user_words(manager) {
             Some(m) => format!("your manager {m} may not {doing} either."),
             None => format!("you have no manager whose access you share, so you may not {doing}."),
         }

@@ -248,6 +248,26 @@ impl RawTenant {
         text_and_ends(self.inner.sym_list.iter().map(String::as_str)).1
     }
 
+    /// Users' display names concatenated in user order (see
+    /// [`name_ends`](RawTenant::name_ends)); empty when no user has one.
+    pub fn name_text(&self) -> String {
+        let t = &self.inner;
+        if t.name_ends.is_empty() {
+            return String::new();
+        }
+        text_and_ends((0..t.user_count() as u32).map(|i| t.name_of(i).unwrap_or(""))).0
+    }
+
+    /// End offset of each user's name in [`name_text`](RawTenant::name_text), in UTF-16
+    /// units (an unnamed user's is empty); empty when no user has a name.
+    pub fn name_ends(&self) -> Vec<u32> {
+        let t = &self.inner;
+        if t.name_ends.is_empty() {
+            return Vec::new();
+        }
+        text_and_ends((0..t.user_count() as u32).map(|i| t.name_of(i).unwrap_or(""))).1
+    }
+
     /// The plan of (user, action, records of type `ty`) as JSON (see `docs/plans.md`).
     pub fn plan_json(&self, user: &str, action: &str, ty: &str) -> Result<String, JsValue> {
         let t = &self.inner;

@@ -736,6 +736,8 @@ impl<'p> Tenant<'p> {
                     _ => errs.push(fail("invalid_type", gpath)),
                 }
             }
+            // A display name: text (or null for none); messages use it, decisions never do.
+            dir_str(u.get("name"), &join(&at, "name"), &mut errs);
             per_user.push(errs);
             let external = match (&home, &own_org) {
                 (Some(h), Some(o)) => h != o,
