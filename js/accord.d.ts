@@ -270,13 +270,18 @@ export type Plan =
   | (PlanHead & { kind: "never"; code: ReasonCode; message: string; rule: string | null; upgradeTo?: string })
   | (PlanHead & { kind: "where"; where: PlanPredicate; sets: string[][] });
 
+/** Options of `check` and `permitted`: answer as if the account were on `plan` (`unknown_plan` if it is not one). */
+export interface WhatIf<P extends Policy = Policy> {
+  plan?: PlanName<P>;
+}
+
 /** One signed-in user: the tenant's questions without the user argument. */
 export class UserHandle<P extends Policy = Policy> {
   private constructor();
   readonly id: string;
   can<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, resource: R): boolean;
-  check<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, resource: R): Decision;
-  permitted<R extends RecordOf<P>>(resource: R): ActionOf<P, R["type"]>[];
+  check<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, resource: R, options?: WhatIf<P>): Decision;
+  permitted<R extends RecordOf<P>>(resource: R, options?: WhatIf<P>): ActionOf<P, R["type"]>[];
   filter<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, records: readonly R[]): R[];
   total<R extends RecordOf<P>>(records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
   bulk<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
@@ -290,9 +295,17 @@ export class Tenant<P extends Policy = Policy> {
   user(userId: string): UserHandle<P>;
   /** What remains of (userId, action, type) once the user is known. */
   plan(userId: string, action: string, type: string): Plan;
+  /**
+   * The ids of the users who may do `action` on `resource`, sorted as JavaScript sorts strings
+   * (a "Reassign to…" picker, who may approve an invite). Computed by inverting each rule's
+   * scope, then checking each candidate: exactly the users for whom `can` is true.
+   */
+  who<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, resource: R): string[];
   can<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, resource: R): boolean;
-  check<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, resource: R): Decision;
-  permitted<R extends RecordOf<P>>(userId: string, resource: R): ActionOf<P, R["type"]>[];
+  /** The decision; with `{ plan }`, as if the account were on that plan (an upgrade preview). */
+  check<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, resource: R, options?: WhatIf<P>): Decision;
+  /** The actions `userId` may do, sorted; with `{ plan }`, as if the account were on that plan. */
+  permitted<R extends RecordOf<P>>(userId: string, resource: R, options?: WhatIf<P>): ActionOf<P, R["type"]>[];
   filter<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, records: readonly R[]): R[];
   total<R extends RecordOf<P>>(userId: string, records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
   bulk<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;

@@ -165,7 +165,7 @@ impl Tenant {
                 .map(|s| {
                     // The plan's own words: an upgrade when the plan is below the window.
                     let one = match s {
-                        Stage::Plan if self.plan < lo => Verdict::PlanRequired {
+                        Stage::Plan if lo != crate::engine::NONE8 => Verdict::PlanRequired {
                             rule,
                             upgrade_to: lo,
                         },
@@ -216,6 +216,33 @@ impl Tenant {
             upgrade_to,
             reasons,
         }
+    }
+
+    /// The words of a record refused because user `to`, its new owner, may not receive it:
+    /// their verdict's code, and who may not do what.
+    #[doc(hidden)]
+    pub fn receive_words(
+        &self,
+        to: u32,
+        v: Verdict,
+        view: u16,
+        theirs: &Resource,
+        ids: Ids<'_>,
+    ) -> (&'static str, String) {
+        let who = self.user_words(to).unwrap_or("the new owner");
+        let ty = theirs.child.unwrap_or(theirs.facts.ty);
+        let it = capitalise(self.thing(ty, ids.record, false));
+        let verb = self
+            .engine
+            .phrases
+            .get(view as usize)
+            .and_then(Option::as_deref)
+            .map(str::to_owned)
+            .unwrap_or_else(|| words(self.engine.action_name(view)));
+        (
+            v.code(),
+            format!("{it} cannot go to {who}, who may not {verb} it."),
+        )
     }
 
     /// "lead L7" or "leads" (type-level), for the resource's own type.
@@ -510,6 +537,30 @@ impl<'a> Refusals<'a> {
             };
             let d = t.decision(v, a, s, ids);
             self.sentences.push((d.code, d.message));
+        }
+        at + 1
+    }
+
+    /// 1 + the index of the sentence refusing `s` because user `to` may not receive it
+    /// (their verdict `v` on viewing it once it is theirs, `theirs`).
+    pub fn receive_refusal(&mut self, to: u32, v: Verdict, view: u16, theirs: &Resource) -> u32 {
+        let t = self.t;
+        let next = self.sentences.len() as u32;
+        let mut key = t.wording_key(v, view, theirs);
+        if let Some(first) = key.first_mut() {
+            // Apart from the sentences of the user's own refusals.
+            *first |= 0x80;
+        }
+        let at = *self.seen.entry(key).or_insert(next);
+        if at == next {
+            let ids = Ids {
+                user: self.user_id,
+                record: Some("\u{FDD0}"),
+                parent: Some("\u{FDD1}"),
+                field_marks: true,
+            };
+            self.sentences
+                .push(t.receive_words(to, v, view, theirs, ids));
         }
         at + 1
     }

@@ -12,7 +12,7 @@
 
 mod reads;
 
-use crate::engine::{CNode, Engine, Fixed, Grant, Lit, Opd, Rule, NONE16, NONE32};
+use crate::engine::{CNode, Engine, Fixed, Grant, Lit, Opd, Rule, NONE16, NONE32, NONE8};
 use crate::policy::{Effect, Scope};
 use crate::tenant::value::{Facts, Resource, Val};
 use crate::tenant::Tenant;
@@ -91,7 +91,8 @@ pub enum Verdict {
         upgrade_to: u8,
     },
     /// The nearest rule failed: `stage` is its most fundamental failed check, `fails` every
-    /// check it failed, and `lo` the lowest plan of its window (for the plan's own words).
+    /// check it failed, and `lo` the lowest plan of its window when the plan is below it
+    /// (`NONE8` otherwise: no upgrade helps), for the plan's own words.
     Missed {
         rule: u32,
         stage: Stage,
@@ -114,6 +115,35 @@ impl Tenant {
         user: u32,
         ty: u16,
         action: u16,
+        each: impl FnMut(&[Grant]) -> bool,
+    ) -> bool {
+        self.lists_at(self.plan, user, ty, action, each)
+    }
+
+    /// The system roles `user` holds on plan `at`: those named, and those their main role
+    /// brings by default where the main role exists (SE-6).
+    pub(crate) fn sys_at(&self, at: u8, user: u32) -> u64 {
+        let Some(u) = self.users.get(user as usize) else {
+            return 0;
+        };
+        let e = &self.engine;
+        let exists = e
+            .roles
+            .get(u.role as usize)
+            .is_some_and(|r| r.plan.0 <= at && at <= r.plan.1);
+        match e.default_sys.get(u.role as usize) {
+            Some(&d) if exists => u.sys | d,
+            _ => u.sys,
+        }
+    }
+
+    /// [`lists`](Tenant::lists) as if the account were on plan `at`.
+    pub(crate) fn lists_at(
+        &self,
+        at: u8,
+        user: u32,
+        ty: u16,
+        action: u16,
         mut each: impl FnMut(&[Grant]) -> bool,
     ) -> bool {
         let e: &Engine = &self.engine;
@@ -123,7 +153,7 @@ impl Tenant {
         if u.role != NONE16 && each(e.slot(u.role as usize, ty, action)) {
             return true;
         }
-        let mut sys = u.sys;
+        let mut sys = self.sys_at(at, user);
         while sys != 0 {
             let bit = sys.trailing_zeros() as u8;
             sys &= sys - 1;
@@ -153,27 +183,42 @@ impl Tenant {
     /// The boolean answer: the hot path.
     #[doc(hidden)]
     pub fn allows(&self, user: Option<u32>, action: u16, resource: &Resource) -> bool {
-        let Some(user) = user else { return false };
-        let (ty, action) = self.target(resource, action);
-        self.allows_as(user, ty, action, &resource.facts, false)
+        self.allows_at(self.plan, user, action, resource)
     }
 
-    fn allows_as(&self, user: u32, ty: u16, action: u16, f: &Facts, delegated: bool) -> bool {
-        if self.engine.has_deny && self.denied_by(user, ty, action, f, delegated).is_some() {
+    /// [`allows`](Tenant::allows) as if the account were on plan `at` (a what-if plan).
+    #[doc(hidden)]
+    pub fn allows_at(&self, at: u8, user: Option<u32>, action: u16, resource: &Resource) -> bool {
+        let Some(user) = user else { return false };
+        let (ty, action) = self.target(resource, action);
+        self.allows_as(at, user, ty, action, &resource.facts, false)
+    }
+
+    pub(crate) fn allows_as(
+        &self,
+        at: u8,
+        user: u32,
+        ty: u16,
+        action: u16,
+        f: &Facts,
+        delegated: bool,
+    ) -> bool {
+        if self.engine.has_deny && self.denied_by(at, user, ty, action, f, delegated).is_some() {
             return false;
         }
-        self.lists(user, ty, action, |grants| {
+        self.lists_at(at, user, ty, action, |grants| {
             grants.iter().any(|g| {
                 self.rule(g)
                     .map(|r| r.effect == Effect::Allow)
                     .unwrap_or(false)
-                    && self.outcome(user, g, ty, action, f, delegated).is_ok()
+                    && self.outcome(at, user, g, ty, action, f, delegated).is_ok()
             })
         })
     }
 
     fn denied_by(
         &self,
+        at: u8,
         user: u32,
         ty: u16,
         action: u16,
@@ -181,14 +226,14 @@ impl Tenant {
         delegated: bool,
     ) -> Option<u32> {
         let mut hit = None;
-        self.lists(user, ty, action, |grants| {
+        self.lists_at(at, user, ty, action, |grants| {
             for g in grants {
                 if self
                     .rule(g)
                     .map(|r| r.effect == Effect::Deny)
                     .unwrap_or(false)
                     && self.deny_covers(user, g, f)
-                    && self.outcome(user, g, ty, action, f, delegated).is_ok()
+                    && self.outcome(at, user, g, ty, action, f, delegated).is_ok()
                 {
                     hit = Some(g.rule);
                     return true;
@@ -223,12 +268,24 @@ impl Tenant {
     /// The full answer, with the deciding rule or the nearest miss.
     #[doc(hidden)]
     pub fn verdict(&self, user: Option<u32>, action: u16, resource: &Resource) -> Verdict {
+        self.verdict_at(self.plan, user, action, resource)
+    }
+
+    /// [`verdict`](Tenant::verdict) as if the account were on plan `at` (a what-if plan).
+    #[doc(hidden)]
+    pub fn verdict_at(
+        &self,
+        at: u8,
+        user: Option<u32>,
+        action: u16,
+        resource: &Resource,
+    ) -> Verdict {
         let Some(user) = user else {
             return Verdict::UnknownUser;
         };
         let (ty, action) = self.target(resource, action);
         let f = &resource.facts;
-        if let Some(rule) = self.denied_by(user, ty, action, f, false) {
+        if let Some(rule) = self.denied_by(at, user, ty, action, f, false) {
             return Verdict::Forbidden { rule };
         }
         // The nearest miss so far, by (open to the user's organisation, fewer failed checks,
@@ -238,22 +295,20 @@ impl Tenant {
         let mut best: Option<(Near, u32, Fails, u8)> = None;
         let mut upgrade: Option<(u8, u32)> = None;
         let mut allowed = None;
-        self.lists(user, ty, action, |grants| {
+        self.lists_at(at, user, ty, action, |grants| {
             for g in grants.iter().filter(|g| {
                 self.rule(g)
                     .map(|r| r.effect == Effect::Allow)
                     .unwrap_or(false)
             }) {
-                let fails = self.fails(user, g, ty, action, f);
+                let fails = self.fails(at, user, g, ty, action, f);
                 let Some(stage) = first_stage(fails) else {
                     allowed = Some(g.rule);
                     return true;
                 };
                 if stage == Stage::Plan {
                     // Upgrading alone would allow it, when the plan is below the window.
-                    if self.plan < g.lo
-                        && g.lo <= g.hi
-                        && upgrade.map(|(lo, _)| g.lo < lo).unwrap_or(true)
+                    if at < g.lo && g.lo <= g.hi && upgrade.map(|(lo, _)| g.lo < lo).unwrap_or(true)
                     {
                         upgrade = Some((g.lo, g.rule));
                     }
@@ -272,7 +327,13 @@ impl Tenant {
                 );
                 // Ties go to the first candidate.
                 if best.map(|(b, ..)| near > b).unwrap_or(true) {
-                    best = Some((near, g.rule, fails, g.lo));
+                    // The plan to name when the plan is among the failures: only one below.
+                    let lo = if at < g.lo && g.lo <= g.hi {
+                        g.lo
+                    } else {
+                        NONE8
+                    };
+                    best = Some((near, g.rule, fails, lo));
                 }
             }
             false
@@ -326,7 +387,7 @@ impl Tenant {
 
     /// Every check one allow rule fails for one question (the explaining path: all of them,
     /// so the most fundamental can be named, not only the first met).
-    fn fails(&self, user: u32, g: &Grant, ty: u16, action: u16, f: &Facts) -> Fails {
+    fn fails(&self, at: u8, user: u32, g: &Grant, ty: u16, action: u16, f: &Facts) -> Fails {
         let Some(rule) = self.rule(g) else {
             return Stage::Scope.bit();
         };
@@ -339,7 +400,7 @@ impl Tenant {
                 out |= Stage::Condition.bit();
             }
         }
-        if !f.type_level && !self.scope_ok(rule.scope, user, ty, action, f, false) {
+        if !f.type_level && !self.scope_ok(at, rule.scope, user, ty, action, f, false) {
             out |= Stage::Scope.bit();
         }
         if self.external(user) && !rule.external {
@@ -348,15 +409,20 @@ impl Tenant {
         if rule.setting.is_some_and(|s| !self.setting_on(s)) {
             out |= Stage::Setting.bit();
         }
-        if self.plan < g.lo || self.plan > g.hi {
+        if at < g.lo || at > g.hi {
             out |= Stage::Plan.bit();
         }
         out
     }
 
     /// Checks one rule for one question, stage by stage; `Err` names the first stage that fails.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one question's parts, passed as they are on the hot path rather than bundled per call"
+    )]
     fn outcome(
         &self,
+        at: u8,
         user: u32,
         g: &Grant,
         ty: u16,
@@ -373,14 +439,14 @@ impl Tenant {
                 return Err(Stage::Condition);
             }
         }
-        if !f.type_level && !self.scope_ok(rule.scope, user, ty, action, f, delegated) {
+        if !f.type_level && !self.scope_ok(at, rule.scope, user, ty, action, f, delegated) {
             return Err(Stage::Scope);
         }
-        self.static_stage(user, g)
+        self.static_stage(at, user, g)
     }
 
     /// The stages that do not depend on the record: organisation, setting, plan.
-    pub(crate) fn static_stage(&self, user: u32, g: &Grant) -> Result<(), Stage> {
+    pub(crate) fn static_stage(&self, at: u8, user: u32, g: &Grant) -> Result<(), Stage> {
         let rule = self.engine.rules.get(g.rule as usize).ok_or(Stage::Scope)?;
         let external = self
             .users
@@ -395,7 +461,7 @@ impl Tenant {
                 return Err(Stage::Setting);
             }
         }
-        if self.plan < g.lo || self.plan > g.hi {
+        if at < g.lo || at > g.hi {
             return Err(Stage::Plan);
         }
         Ok(())
@@ -432,8 +498,13 @@ impl Tenant {
         }
     }
 
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one question's parts, passed as they are on the hot path rather than bundled per call"
+    )]
     pub(crate) fn scope_ok(
         &self,
+        at: u8,
         scope: Scope,
         user: u32,
         ty: u16,
@@ -474,7 +545,7 @@ impl Tenant {
                     .get(user as usize)
                     .map(|u| u.manager)
                     .unwrap_or(NONE32);
-                !delegated && manager != NONE32 && self.allows_as(manager, ty, action, f, true)
+                !delegated && manager != NONE32 && self.allows_as(at, manager, ty, action, f, true)
             }
         }
     }

@@ -776,20 +776,9 @@ impl DirectoryCompiler {
         let org = home.map(&mut intern).unwrap_or(NONE32);
         let prov: Vec<u32> = self.prov_list.iter().map(|s| intern(s)).collect();
         let final_sym = |k: u32| prov.get(k as usize).copied().unwrap_or(NONE32);
-        let engine = &self.engine;
+        // Default system roles (SE-6) are not merged here: they depend on the plan a question
+        // is asked on (a what-if plan too), see `Tenant::sys_at`.
         for rec in self.users.iter_mut() {
-            let role_exists = engine
-                .roles
-                .get(rec.role as usize)
-                .map(|r| r.plan.0 <= plan && plan <= r.plan.1)
-                .unwrap_or(false);
-            if role_exists {
-                rec.sys |= engine
-                    .default_sys
-                    .get(rec.role as usize)
-                    .copied()
-                    .unwrap_or(0);
-            }
             if rec.org == NONE32 {
                 rec.org = org;
             } else {

@@ -297,16 +297,38 @@ impl RawTenant {
             .map_err(js_error)
     }
 
-    pub fn check_json(&self, user: &str, action: &str, record: &str) -> Result<String, JsValue> {
+    /// The decision, as if on `plan` when given.
+    pub fn check_json(
+        &self,
+        user: &str,
+        action: &str,
+        record: &str,
+        plan: Option<String>,
+    ) -> Result<String, JsValue> {
         self.inner
-            .check(user, action, &parse(record)?)
+            .check_on(user, action, &parse(record)?, plan.as_deref())
             .map(|d| json(&d))
             .map_err(js_error)
     }
 
-    pub fn permitted_json(&self, user: &str, record: &str) -> Result<String, JsValue> {
+    /// The ids of the users who may do `action` on the record, as a JSON array in directory
+    /// order (JavaScript sorts them).
+    pub fn who_json(&self, action: &str, record: &str) -> Result<String, JsValue> {
         self.inner
-            .permitted(user, &parse(record)?)
+            .who_unsorted(action, &parse(record)?)
+            .map(|ids| json(&ids))
+            .map_err(js_error)
+    }
+
+    /// The permitted actions, as if on `plan` when given.
+    pub fn permitted_json(
+        &self,
+        user: &str,
+        record: &str,
+        plan: Option<String>,
+    ) -> Result<String, JsValue> {
+        self.inner
+            .permitted_on(user, &parse(record)?, plan.as_deref())
             .map(|p| json(&p))
             .map_err(js_error)
     }

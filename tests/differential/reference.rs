@@ -1497,7 +1497,8 @@ impl<'p> Tenant<'p> {
         Ok((total, count, groups))
     }
 
-    /// (allowed ids, denied (id, code)) — per-record checks.
+    /// (allowed ids, denied (id, code)) — per-record checks; with `to`, a record the user may
+    /// act on is refused when `to` may not view it once it is theirs.
     #[expect(
         clippy::type_complexity,
         reason = "allowed ids and refusals, spelled out so the reference reads on its own"
@@ -1526,10 +1527,32 @@ impl<'p> Tenant<'p> {
                 _ => return Err(fail("missing_field", join(&path, "id"))),
             };
             let v = self.verdict(user, action, &s);
-            if v.allowed {
-                allowed.push(id);
-            } else {
+            if !v.allowed {
                 denied.push((id, v.code));
+                continue;
+            }
+            // The new owner must be able to view the record once it is theirs.
+            let receives = self
+                .p
+                .ty(&s.own_type)
+                .is_some_and(|t| t.actions.iter().any(|a| a == "view"));
+            match to {
+                Some(to) if receives => {
+                    let mut theirs = s.clone();
+                    if !s.child {
+                        if let Json::Obj(pairs) = &mut theirs.rec {
+                            pairs.retain(|(k, _)| k != "ownerId");
+                            pairs.push(("ownerId".to_owned(), Json::Str(to.to_owned())));
+                        }
+                    }
+                    let w = self.verdict(to, "view", &theirs);
+                    if w.allowed {
+                        allowed.push(id);
+                    } else {
+                        denied.push((id, w.code));
+                    }
+                }
+                _ => allowed.push(id),
             }
         }
         Ok((allowed, denied))
