@@ -242,7 +242,25 @@ export class Engine<P extends Policy = Policy> {
   constructor(policy: Policy | string);
   readonly warnings: ErrorDetail[];
   readonly plans: string[];
+  /** The policy as a UI reads it (labels included), without parsing the policy document. */
+  describe(): PolicyDescription;
   tenant(directory: Directory | string): Tenant<P>;
+}
+
+/** A name with the label messages use: the policy's own, else the name with `_` as spaces. */
+export interface Labelled {
+  name: string;
+  label: string;
+}
+
+/** What `engine.describe()` returns. */
+export interface PolicyDescription {
+  /** Lowest first. */
+  plans: Labelled[];
+  roles: (Labelled & { system: boolean })[];
+  /** `actions` are done on one record, `typeActions` on the type as a whole; `parents` only for a child type. */
+  types: (Labelled & { actions: string[]; typeActions: string[]; parents?: string[] })[];
+  settings: (Labelled & { default: boolean })[];
 }
 
 /** A record field a plan reads: `ownerId`, or `parent.ownerId` for a child type (ZS-6). */

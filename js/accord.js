@@ -301,6 +301,7 @@ function sentence(message, fields, person) {
 export class Engine {
   #raw;
   #schema;
+  #description = null;
 
   constructor(policy) {
     need();
@@ -322,6 +323,16 @@ export class Engine {
   /** Plan names, lowest first. */
   get plans() {
     return [...this.#schema.plans];
+  }
+
+  /**
+   * The policy as a UI reads it: `{ plans: [{ name, label }], roles: [{ name, label, system }],
+   * types: [{ name, label, actions, typeActions, parents? }], settings: [{ name, label, default }] }`
+   * (plans lowest first, everything else in declaration order). A fresh object each call.
+   */
+  describe() {
+    this.#description ??= this.#raw.describe_json();
+    return JSON.parse(this.#description);
   }
 
   /** Compiles one account's directory (plan, settings, users) against this policy. */

@@ -7,6 +7,7 @@
 //! (`update` ⇒ `view`) is expanded at compile time, so evaluation never follows it.
 
 pub mod compile;
+pub mod describe;
 
 use crate::error::{Error, Errors, Sink};
 use crate::hasher::Map;

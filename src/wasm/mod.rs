@@ -136,6 +136,11 @@ impl RawEngine {
         })
     }
 
+    /// The policy as a UI reads it (see [`Engine::describe`]), as JSON.
+    pub fn describe_json(&self) -> String {
+        json(&self.inner.describe())
+    }
+
     /// Compiles a directory given as JSON text.
     pub fn tenant(&self, directory: &str) -> Result<RawTenant, JsValue> {
         Tenant::from_json(Arc::clone(&self.inner), directory)

@@ -140,7 +140,7 @@ export function runCorpus(accord, files) {
       let err = null;
       try {
         const tenant = tenantOf(c.directory ?? file.directory);
-        got = c.call === "tenant" ? "built" : ask(tenant, file, c);
+        got = c.call === "tenant" ? "built" : c.call === "describe" ? engine.describe() : ask(tenant, file, c);
         if (c.call !== "tenant" && typeof c.user === "string") {
           // The same question through the per-user handle must give the same answer.
           const viaHandle = outcome(() => ask(handleAsTenant(tenant, c.user), file, c));

@@ -181,6 +181,11 @@ fn run_case(
     at: &str,
 ) -> Result<(), String> {
     let call = text(case, "call", at);
+    if call == "describe" {
+        let got = Json::parse(&accord::json::write::to_string(&engine.describe()))
+            .map_err(|e| e.to_string())?;
+        return compare(call, field(case, "expect", at), &got);
+    }
     let own;
     let tenant = match (call, case.get("directory")) {
         ("tenant", Some(d)) => {
