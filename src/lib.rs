@@ -75,6 +75,7 @@ pub mod prepared;
 pub mod presets;
 mod reads;
 pub mod record;
+pub mod sql;
 pub mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -6,4 +6,5 @@ mod jsonparse;
 mod presets;
 mod seeds;
 mod sort;
+mod sql;
 mod tables;
