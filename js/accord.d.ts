@@ -184,6 +184,28 @@ export class Engine {
   tenant(directory: Directory | string): Tenant;
 }
 
+/** Where one record field lives in SQL: an expression (used as given) and the one JSON type it holds. */
+export type SqlColumn = string | { sql: string; type?: "text" | "number" | "boolean" | "list" };
+
+export interface SqlOptions {
+  /** `"postgres"` (`$1…` placeholders) or `"sqlite"` (`?`; the same SQL runs on Cloudflare D1). */
+  dialect: "postgres" | "sqlite";
+  /** Record field name (`ownerId`, `parent.ownerId`, `orgs`, …) → SQL column. */
+  columns: { [field: string]: SqlColumn };
+  /** PostgreSQL: the first placeholder is `$(paramOffset + 1)`. */
+  paramOffset?: number;
+}
+
+/** A parameter: text, a number, a boolean (PostgreSQL), or a list of strings (a PostgreSQL `text[]`). */
+export type SqlParam = string | number | boolean | string[];
+
+export interface SqlResult {
+  /** A boolean SQL expression, never NULL, to put after `WHERE`. */
+  where: string;
+  /** Its parameters, in placeholder order. */
+  params: SqlParam[];
+}
+
 export class Tenant {
   private constructor();
   can<R extends AccordRecord>(userId: string, action: string, resource: R): boolean;
@@ -192,6 +214,8 @@ export class Tenant {
   filter<R extends AccordRecord>(userId: string, action: string, records: readonly R[]): R[];
   total<R extends AccordRecord>(userId: string, records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
   bulk<R extends AccordRecord>(userId: string, action: string, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
+  /** The question as SQL over records of `type` kept in PostgreSQL, SQLite or D1 (see docs/sql.md). */
+  sql(userId: string, action: string, type: string, options: SqlOptions): SqlResult;
 }
 
 export type PresetName = "zendesk-sell" | "crm" | "slack" | "sales-ops";

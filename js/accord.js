@@ -674,6 +674,15 @@ export class Tenant {
     }
   }
 
+  /** The question as SQL for records in a database: `{ where, params }` (see docs/sql.md). */
+  sql(userId, action, type, options) {
+    try {
+      return JSON.parse(this.#raw.sql_json(str(userId, "the user id"), str(action, "the action"), str(type, "the type"), jsonText(options, "the SQL options")));
+    } catch (e) {
+      throw fail(e);
+    }
+  }
+
   /** The records `userId` may do `action` on: the caller's own objects, in order. */
   filter(userId, action, records) {
     try {

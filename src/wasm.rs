@@ -346,6 +346,23 @@ impl RawTenant {
         }))
     }
 
+    /// `tenant.sql(...)`: the question as SQL, `{"where", "params"}` as JSON text (see
+    /// [`crate::sql`]); `options` is the JSON text of `{ dialect, columns, paramOffset? }`.
+    pub fn sql_json(
+        &self,
+        user: &str,
+        action: &str,
+        ty: &str,
+        options: &str,
+    ) -> Result<String, JsValue> {
+        let options =
+            crate::sql::Options::from_json(&parse(options)?).map_err(|e| js_errors(&e))?;
+        self.inner
+            .sql(user, action, ty, &options)
+            .map(|s| json(&s))
+            .map_err(js_error)
+    }
+
     /// The hot path for one record: 1 allowed, 0 denied, -1 when the encoded question is
     /// invalid (the caller then asks again through `can_json` to get the error).
     #[allow(clippy::too_many_arguments)]

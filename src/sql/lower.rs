@@ -129,14 +129,16 @@ impl Lower<'_> {
                 Some((col, _)) => Expr::Null(col),
                 None => Expr::Const(false),
             },
-            Pred::In(slot, set) => match (self.field(*slot), self.set(*set)) {
-                (Some((col, ColType::Text)), Some(set)) => Expr::In(col, set),
+            // An empty set holds nothing whatever the column: it needs none (a user without
+            // grants asks nothing of `id`).
+            Pred::In(slot, set) => match self.set(*set).map(|set| (self.field(*slot), set)) {
+                Some((Some((col, ColType::Text)), set)) => Expr::In(col, set),
                 _ => Expr::Const(false),
             },
             Pred::Orgs(set) => {
                 let name = if self.child { "parent.orgs" } else { "orgs" };
-                match (self.column(name), self.set(*set)) {
-                    (Some((col, ColType::List)), Some(set)) => Expr::Overlaps(col, set),
+                match self.set(*set).map(|set| (self.column(name), set)) {
+                    Some((Some((col, ColType::List)), set)) => Expr::Overlaps(col, set),
                     _ => Expr::Const(false),
                 }
             }

@@ -378,3 +378,22 @@ fn the_json_form_is_where_and_params() {
         r#"{"where":"(team_id IS NOT NULL AND team_id COLLATE BINARY IN (SELECT value FROM json_each(?)))","params":["[\"east\"]"]}"#
     );
 }
+
+#[test]
+fn an_empty_set_needs_no_column() {
+    // `lonely` has no team: `teamId` need not be mapped to ask about deleting.
+    let t = small();
+    let o = Options {
+        dialect: Dialect::Sqlite,
+        param_offset: 0,
+        columns: Vec::new(),
+    };
+    assert_eq!(
+        t.sql("lonely", "delete", "lead", &o).map(|s| s.text),
+        Ok("0".into())
+    );
+    assert_eq!(
+        t.sql("boss", "delete", "lead", &o).map_err(|e| e.code()),
+        Err("unmapped_field")
+    );
+}
