@@ -767,7 +767,8 @@ export class Tenant {
       for (const [key, g] of keys) if (res[3 + 3 * g] > 0) list.push([res[4 + 3 * g], key, res[2 + 3 * g], res[3 + 3 * g]]);
       list.sort((x, y) => x[0] - y[0]);
       out.groups = {};
-      for (const [, key, total, count] of list) out.groups[key] = { total, count };
+      // Defined, not assigned: a group named `__proto__` is a group, not the prototype.
+      for (const [, key, total, count] of list) Object.defineProperty(out.groups, key, { value: { total, count }, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

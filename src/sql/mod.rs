@@ -123,15 +123,19 @@ impl Tenant {
     /// The SQL of (`user`, `action`, records of type `ty`), by name: an unknown user's is
     /// false; an unknown type or action is an error, as in every other question.
     pub fn sql(&self, user: &str, action: &str, ty: &str, options: &Options) -> Result<Sql, Error> {
+        self.plan_named(user, action, ty)?.to_sql(self, options)
+    }
+
+    /// The plan of (`user`, `action`, records of type `ty`), by name (see [`Tenant::sql`]).
+    pub fn plan_named(&self, user: &str, action: &str, ty: &str) -> Result<Plan, Error> {
         let t = self.type_index(ty, "")?;
         let a = self
             .engine
             .action_ix
             .get(action)
             .copied()
-            .unwrap_or(u16::MAX);
+            .unwrap_or(crate::compile::NONE16);
         let a = self.action_on(a, &self.type_subject(t), action)?;
-        self.plan_for(self.user_index(user), a, t)?
-            .to_sql(self, options)
+        self.plan_for(self.user_index(user), a, t)
     }
 }
