@@ -6,21 +6,19 @@
 //! 2. a subordinate check at hierarchy depth 2 vs depth 1,000 (a chain), and their ratio
 //!    (issue 3 requires ≤ 1.5);
 //! 3. the core alone on issue 6's 100k scenario (bench/scenario.mjs ported draw for draw: same
-//!    PRNG, same tree, same leads, same picks), through the public `Json` API and through the
-//!    uniform path the wasm binding runs (a prepared question per (user, action, type), records
-//!    given only by the fields it reads, decided once per distinct value of a deciding field,
-//!    refusals worded once with marks), beside plain Rust with a `HashSet`
-//!    (the native analogue of bench/'s hand-written JS). The difference from the Node figures is
-//!    the JS↔wasm boundary, the JS-side encoding and wasm-vs-native code.
+//!    PRNG, same tree, same leads, same picks), through the public `Json` API and through
+//!    compiled plans (one per (user, action, type), the form the JavaScript handle runs, on
+//!    records held resolved; bulk through `Tenant::bulk_columns`, the loop the binding calls),
+//!    beside plain Rust with a `HashSet` (the native analogue of bench/'s hand-written JS).
+//!    Every accord column calls the core; nothing of the binding is copied here.
 //!
 //! Medians of 7 runs after 2 warm-up runs, interleaved, with (min–max); a task shorter than
 //! 30 ms repeats inside its sample and counts the mean pass. Exits 1 if accord and
 //! the plain-Rust reference disagree on any decision, count or sum. Timings are never asserted.
 //! `BENCH_QUICK=1` runs fewer repetitions.
 
-use accord::eval::Subject;
-use accord::explain::Refusals;
-use accord::prepared::{Prepared, Uniform};
+use accord::plan::Plan;
+use accord::tenant::value::Resource;
 use accord::{Engine, Json, Tenant};
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
@@ -484,90 +482,64 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         }
     };
 
-    // The compact codes the wasm binding receives: one (tag, value) per encoded field.
-    let fields = engine.encoded_fields();
-    let nf = fields.len();
-    let lead_ty = u32::from(tenant.type_index("lead", "").expect("lead type"));
+    // The records resolved once, as a page holds its records: the plan path then reads their
+    // fields (the JavaScript handle reads the objects' properties).
+    let resources: Vec<Resource> = leads
+        .iter()
+        .map(|l| tenant.resolve(l, "").expect("lead resolves"))
+        .collect();
+    let lead_ty = tenant.type_index("lead", "").expect("lead type");
+    let act = |a: &str| tenant.action_index(a, &resources[0]).expect("action");
+    let plan = |user: &str, action: &str| -> Plan {
+        tenant
+            .plan_for(tenant.user_index(user), act(action), lead_ty)
+            .expect("plan")
+    };
+    // Bulk's columns, as the binding hands them over: the fields `bulk_fields` names.
+    let vp_ix = tenant.user_index(&vp).expect("vp");
+    let reassign = u32::from(act("reassign"));
+    let bulk_mask = tenant
+        .bulk_fields(vp_ix, reassign, u32::from(lead_ty))
+        .expect("bulk fields");
     let code = |v: Option<&Json>| -> (u8, f64) {
         match v {
             None => (0, 0.0),
             Some(Json::Null) => (1, 0.0),
             Some(Json::Bool(b)) => (2, f64::from(u8::from(*b))),
             Some(Json::Num(x)) => (3, *x),
-            Some(Json::Str(s)) => {
-                let sym = tenant.sym(s);
-                (
-                    4,
-                    if sym == u32::MAX {
-                        -1.0
-                    } else {
-                        f64::from(sym)
-                    },
-                )
-            }
+            Some(Json::Str(s)) => match tenant.sym(s) {
+                u32::MAX => (4, -1.0),
+                sym => (4, f64::from(sym)),
+            },
             Some(_) => (0, 0.0),
         }
     };
-    let mut tags = vec![0u8; leads.len() * nf];
-    let mut vals = vec![0f64; leads.len() * nf];
-    for (i, l) in leads.iter().enumerate() {
-        for (k, (_, name)) in fields.iter().enumerate() {
-            (tags[i * nf + k], vals[i * nf + k]) = code(l.get(name));
+    let (mut bulk_tags, mut bulk_vals) = (Vec::new(), Vec::new());
+    for l in bulk {
+        for (slot, name) in engine.encoded_fields() {
+            if bulk_mask & (1u64 << slot) != 0 {
+                let (a, b) = code(l.get(name));
+                bulk_tags.push(a);
+                bulk_vals.push(b);
+            }
         }
     }
-    let subject = |i: usize| {
-        tenant
-            .subject_from_codes(
-                lead_ty,
-                -1,
-                false,
-                &tags[i * nf..(i + 1) * nf],
-                &vals[i * nf..(i + 1) * nf],
-                "",
+    let bulk_columns = || {
+        let mut out = vec![0u32; bulk.len()];
+        let sentences = tenant
+            .bulk_columns(
+                &vp,
+                reassign,
+                Some(&mgr),
+                u32::from(lead_ty),
+                &bulk_tags,
+                &bulk_vals,
+                &mut out,
             )
-            .expect("codes")
+            .expect("bulk columns");
+        (out, sentences)
     };
-    // The columns of the binding's uniform path: per record only the fields in `mask` (a
-    // prepared question's `reads` or `explains`), in slot order, as JS encodes them.
-    let columns = |mask: u64, n: usize| -> (Vec<u8>, Vec<f64>) {
-        let (mut t, mut v) = (Vec::new(), Vec::new());
-        for l in &leads[..n] {
-            for (slot, name) in &fields {
-                if mask & (1u64 << slot) != 0 {
-                    let (a, b) = code(l.get(name));
-                    t.push(a);
-                    v.push(b);
-                }
-            }
-        }
-        (t, v)
-    };
-    let question = |user: &str, action: &str| -> Prepared {
-        let u = tenant.user_index(user).expect("user");
-        let a = tenant.action_index(action, &subject(0)).expect("action");
-        tenant
-            .prepare_uniform(u, u32::from(a), lead_ty)
-            .expect("a uniform question")
-    };
-    // A batch as `filter_uniform`/`total_uniform` run it.
-    let uniform = |p: &Prepared,
-                   cols: &(Vec<u8>, Vec<f64>),
-                   n: usize,
-                   mut each: Box<dyn FnMut(usize) + '_>| {
-        let mut batch = Uniform::new(&tenant, p, p.reads(), n);
-        for i in 0..n {
-            if batch.outcome(&cols.0, &cols.1, i, |p, s| {
-                u32::from(tenant.allows_prepared(p, s))
-            }) == 1
-            {
-                each(i);
-            }
-        }
-    };
-    let s0 = subject(0);
-    let act = |a: &str| tenant.action_index(a, &s0).expect("action");
-    let reassign = act("reassign");
-    let vp_ix = tenant.user_index(&vp);
+    let (mgr_view, vp_view) = (plan(&mgr, "view"), plan(&vp, "view"));
 
     // ---- verification ----
     let checks_accord: Vec<bool> = sc
@@ -591,24 +563,12 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         .filter(|&k| plain_in(sc.manager, k))
         .collect();
     mismatch("filter", format!("{f_accord:?}"), format!("{f_plain:?}"));
-    let (q_mgr_view, q_vp_view, q_vp_reassign) = (
-        question(&mgr, "view"),
-        question(&vp, "view"),
-        question(&vp, "reassign"),
-    );
-    let cols_mgr = columns(q_mgr_view.reads(), leads.len());
-    let cols_vp = columns(q_vp_view.reads(), leads.len());
-    let cols_bulk = columns(q_vp_reassign.explains(), bulk.len());
-    let mut f_codes: Vec<usize> = Vec::new();
-    uniform(
-        &q_mgr_view,
-        &cols_mgr,
-        leads.len(),
-        Box::new(|i| f_codes.push(i)),
-    );
+    let f_plan: Vec<usize> = (0..leads.len())
+        .filter(|&i| mgr_view.allows(&tenant, &resources[i]))
+        .collect();
     mismatch(
-        "filter (uniform)",
-        format!("{f_codes:?}"),
+        "filter (plan)",
+        format!("{f_plan:?}"),
         format!("{f_plain:?}"),
     );
 
@@ -624,35 +584,13 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         format!("{:?}", b_accord.allowed),
         format!("{b_plain:?}"),
     );
-    // Bulk as `bulk_uniform` runs it: refusals worded once, with marks for the record's values.
-    let bulk_uniform = || {
-        let mut batch = Uniform::new(
-            &tenant,
-            &q_vp_reassign,
-            q_vp_reassign.explains(),
-            bulk.len(),
-        );
-        let mut words = Refusals::new(&tenant, &vp);
-        let out: Vec<u32> = (0..bulk.len())
-            .map(|i| {
-                batch.outcome(&cols_bulk.0, &cols_bulk.1, i, |p, s| {
-                    if tenant.allows_prepared(p, s) {
-                        0
-                    } else {
-                        words.refusal(vp_ix, reassign, s)
-                    }
-                })
-            })
-            .collect();
-        (out, words.into_sentences())
-    };
-    let (b_out, b_sentences) = bulk_uniform();
+    let (b_out, b_sentences) = bulk_columns();
     let b_uniform: Vec<String> = (0..bulk.len())
         .filter(|&i| b_out[i] == 0)
         .map(|i| sc.leads[i].id.clone())
         .collect();
     mismatch(
-        "bulk (uniform)",
+        "bulk (columns)",
         format!("{b_uniform:?} in {} sentences", b_sentences.len()),
         format!("{b_plain:?} in 1 sentences"),
     );
@@ -678,33 +616,16 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
             black_box(tenant.can(&check_ids[k], a, &leads[l]).unwrap_or(false));
         }
     };
-    // `can_prepared`: one prepared question per (user, action), kept (as the binding keeps
-    // them); per check, the record's `reads` fields into a subject, then the prepared answer.
-    let mut prepared: HashMap<(usize, &str), Prepared> = HashMap::new();
+    // The handle's loop: one plan per (user, action), compiled before timing (as a page holds
+    // its signed-in user's handle); per check, the plan on the record.
+    let mut plans: HashMap<(usize, &str), Plan> = HashMap::new();
     for &(u, a, _) in &sc.checks {
-        prepared
-            .entry((u, a))
-            .or_insert_with(|| question(&uid(u), a));
+        plans.entry((u, a)).or_insert_with(|| plan(&uid(u), a));
     }
-    let check_qs: Vec<&Prepared> = sc
-        .checks
-        .iter()
-        .map(|&(u, a, _)| &prepared[&(u, a)])
-        .collect();
+    let check_plans: Vec<&Plan> = sc.checks.iter().map(|&(u, a, _)| &plans[&(u, a)]).collect();
     let mut c_codes = || {
-        let mut s = Subject::empty();
         for (k, &(_, _, l)) in sc.checks.iter().enumerate() {
-            let p = check_qs[k];
-            let (mut t4, mut v4) = ([0u8; 4], [0f64; 4]);
-            let mut j = 0;
-            for slot in 0..nf {
-                if p.reads() & (1u64 << slot) != 0 && j < 4 {
-                    (t4[j], v4[j]) = (tags[l * nf + slot], vals[l * nf + slot]);
-                    j += 1;
-                }
-            }
-            tenant.fill_masked(&mut s, p, p.reads(), &t4, &v4);
-            black_box(tenant.allows_prepared(p, &s));
+            black_box(check_plans[k].allows(&tenant, &resources[l]));
         }
     };
     let mut c_plain = || {
@@ -730,13 +651,9 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         );
     };
     let mut f_codes_t = || {
-        let mut out = Vec::new();
-        uniform(
-            &q_mgr_view,
-            &cols_mgr,
-            leads.len(),
-            Box::new(|i| out.push(i as u32)),
-        );
+        let out: Vec<usize> = (0..leads.len())
+            .filter(|&i| mgr_view.allows(&tenant, &resources[i]))
+            .collect();
         black_box(out);
     };
     let mut f_plain_t = || {
@@ -764,7 +681,7 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         );
     };
     let mut b_codes = || {
-        black_box(bulk_uniform());
+        black_box(bulk_columns());
     };
     let mut b_plain = || {
         let s = &line[sc.vp];
@@ -804,15 +721,12 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
     };
     let mut t_codes = || {
         let (mut s, mut c) = (0.0, 0u64);
-        uniform(
-            &q_vp_view,
-            &cols_vp,
-            leads.len(),
-            Box::new(|i| {
+        for (i, r) in resources.iter().enumerate() {
+            if vp_view.allows(&tenant, r) {
                 s += sc.leads[i].amount;
                 c += 1;
-            }),
-        );
+            }
+        }
         black_box((s, c));
     };
     let mut t_plain = || {
@@ -869,7 +783,7 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         tot.count
     );
     println!();
-    println!("| figure | accord core, `Json` records (public Rust API) | accord core, uniform path (the binding's loop: prepared questions, columns of the fields they read, refusals worded once) | plain Rust (`HashSet` of the line) |");
+    println!("| figure | accord core, `Json` records (public Rust API) | accord core, plans (the handle's loop: a plan per (user, action) on records held resolved; bulk through `bulk_columns`, the binding's loop) | plain Rust (`HashSet` of the line) |");
     println!("|---|---|---|---|");
     println!(
         "| single check, per op | {} | {} | {} |",
@@ -884,7 +798,7 @@ fn hundred_k(engine: &Arc<Engine>, o: &Opts) -> bool {
         cell(&tf[2], 1.0)
     );
     println!(
-        "| bulk 10k reassign (uniform: decisions and sentence indices; Json: decisions and messages) | {} | {} | {} |",
+        "| bulk 10k reassign (columns: decisions and sentence indices; Json: decisions and messages) | {} | {} | {} |",
         cell(&tb[0], 1.0),
         cell(&tb[1], 1.0),
         cell(&tb[2], 1.0)

@@ -63,14 +63,18 @@ export interface RecordType {
   seed?: string;
 }
 
-/** A policy document (see docs/policy.md). */
+/** A policy document (see docs/policy.md and schema/policy.schema.json). */
 export interface Policy {
+  /** Keys starting with `$` are ignored by the engine: `$schema`, `$comment`, … */
+  [key: `$${string}`]: unknown;
   name?: string;
   description?: string;
   plans: string[];
   customRolePlan?: string;
   settings?: { [name: string]: { default?: boolean; plan?: PlanRequirement; label?: string; seed?: string } };
   implies?: { [action: string]: string | string[] };
+  /** How an action reads in a decision's message, by action name (`"add_member": "add a member to"`). */
+  phrases?: { [name: string]: string };
   types: { [name: string]: RecordType };
   roles?: { [name: string]: Role };
   systemRoles?: { [name: string]: SystemRole };
@@ -177,11 +181,51 @@ export class AccordError extends Error {
   readonly errors: ErrorDetail[];
 }
 
-export class Engine {
+declare const policyTypes: unique symbol;
+
+/**
+ * A policy whose names TypeScript knows, as `definePolicy` returns it. The brand exists only in
+ * the types (`definePolicy` returns its argument unchanged): it selects the typed overload of
+ * `new Engine`, so a policy written as a literal without `definePolicy` stays untyped, as before.
+ */
+export type TypedPolicy<P extends Policy = Policy> = P & { readonly [policyTypes]: P };
+
+/** The names in a string-or-list field (`"view"` or `["view", "update"]`). */
+type NamesIn<L> = L extends string ? L : L extends readonly (infer E extends string)[] ? E : never;
+
+/** The record types a policy declares (`string` for an untyped policy). */
+export type TypeName<P extends Policy = Policy> = keyof P["types"] & string;
+
+/** The plans a policy declares (`string` for an untyped policy). */
+export type PlanName<P extends Policy = Policy> = NamesIn<P["plans"]>;
+
+/**
+ * The actions declared on record type `T` (`actions` and `typeActions`), or on any type when
+ * `T` is left out: what `can`, `check`, `filter` and `bulk` accept for a record of that type
+ * (`string` for an untyped policy).
+ */
+export type ActionOf<P extends Policy = Policy, T extends string = TypeName<P>> = T extends keyof P["types"]
+  ? P["types"][T] extends { actions?: infer A; typeActions?: infer B } ? NamesIn<A> | NamesIn<B> : never
+  : never;
+
+/** A record whose `type` (and its parent's) is one the policy declares. */
+export type RecordOf<P extends Policy = Policy> = AccordRecord & { type: TypeName<P>; parent?: RecordOf<P> };
+
+/**
+ * Returns `policy` unchanged, typed: with it, `new Engine(definePolicy({...}))` gives an engine
+ * whose tenants accept only declared record types and the actions declared on each, so a
+ * misspelt action (`"veiw"`) or type is a compile error. Write the policy inline (or as a
+ * `const` object) so its names keep their literal types.
+ */
+export function definePolicy<const P extends Policy>(policy: P): TypedPolicy<P>;
+
+/** A compiled policy. `P` is the policy's type when it came from `definePolicy`, else `Policy`. */
+export class Engine<P extends Policy = Policy> {
+  constructor(policy: TypedPolicy<P>);
   constructor(policy: Policy | string);
   readonly warnings: ErrorDetail[];
   readonly plans: string[];
-  tenant(directory: Directory | string): Tenant;
+  tenant(directory: Directory | string): Tenant<P>;
 }
 
 /** Where one record field lives in SQL: an expression (used as given) and the one JSON type it holds. */
@@ -206,15 +250,60 @@ export interface SqlResult {
   params: SqlParam[];
 }
 
-export class Tenant {
+/** A record field a plan reads: `ownerId`, or `parent.ownerId` for a child type (ZS-6). */
+export type PlanField = string;
+
+/** A plan's predicate over one record (docs/plans.md). */
+export type PlanPredicate =
+  | { eq: [PlanField, string | number | boolean] }
+  | { null: PlanField }
+  | { in: [PlanField, number] }
+  | { overlaps: [PlanField, number] }
+  | { not: PlanPredicate }
+  | { and: PlanPredicate[] }
+  | { or: PlanPredicate[] };
+
+interface PlanHead {
+  user: string;
+  action: string;
+  type: string;
+}
+
+/** What remains of (user, action, type) once the user is known (docs/plans.md). */
+export type Plan =
+  | (PlanHead & { kind: "always"; rule: string })
+  | (PlanHead & { kind: "never"; code: ReasonCode; message: string; rule: string | null; upgradeTo?: string })
+  | (PlanHead & { kind: "where"; where: PlanPredicate; sets: string[][] });
+
+/** One signed-in user: the tenant's questions without the user argument. */
+export class UserHandle<P extends Policy = Policy> {
   private constructor();
-  can<R extends AccordRecord>(userId: string, action: string, resource: R): boolean;
-  check<R extends AccordRecord>(userId: string, action: string, resource: R): Decision;
-  permitted<R extends AccordRecord>(userId: string, resource: R): string[];
-  filter<R extends AccordRecord>(userId: string, action: string, records: readonly R[]): R[];
-  total<R extends AccordRecord>(userId: string, records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
-  bulk<R extends AccordRecord>(userId: string, action: string, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
-  /** The question as SQL over records of `type` kept in PostgreSQL, SQLite or D1 (see docs/sql.md). */
+  readonly id: string;
+  can<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, resource: R): boolean;
+  check<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, resource: R): Decision;
+  permitted<R extends RecordOf<P>>(resource: R): ActionOf<P, R["type"]>[];
+  filter<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, records: readonly R[]): R[];
+  total<R extends RecordOf<P>>(records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
+  bulk<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
+  plan(action: string, type: string): Plan;
+  /** The question as SQL over records of `type` kept in PostgreSQL, SQLite or D1 (docs/sql.md). */
+  sql(action: string, type: string, options: SqlOptions): SqlResult;
+}
+
+/** A compiled account. With a typed policy (`P`), actions and record types are checked by TypeScript. */
+export class Tenant<P extends Policy = Policy> {
+  private constructor();
+  /** A handle bound to one user; each (action, type) compiles once into a plan run in JavaScript. */
+  user(userId: string): UserHandle<P>;
+  /** What remains of (userId, action, type) once the user is known. */
+  plan(userId: string, action: string, type: string): Plan;
+  can<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, resource: R): boolean;
+  check<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, resource: R): Decision;
+  permitted<R extends RecordOf<P>>(userId: string, resource: R): ActionOf<P, R["type"]>[];
+  filter<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, records: readonly R[]): R[];
+  total<R extends RecordOf<P>>(userId: string, records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
+  bulk<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
+  /** The question as SQL over records of `type` kept in PostgreSQL, SQLite or D1 (docs/sql.md). */
   sql(userId: string, action: string, type: string, options: SqlOptions): SqlResult;
 }
 
@@ -223,8 +312,36 @@ export type PresetName = "zendesk-sell" | "crm" | "slack" | "sales-ops";
 /** Each preset as a function returning a fresh, editable policy object. */
 export const presets: { readonly [name in PresetName]: () => Policy };
 
-/** Loads the wasm module (browsers, bundlers): await it before the first use. */
-export default function init(input?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module | { module_or_path: RequestInfo | URL | Response | BufferSource | WebAssembly.Module }): Promise<void>;
+// Loading. The types below are declared here rather than taken from the DOM lib (`Response`,
+// `BufferSource`, `WebAssembly.Module`), so the package compiles in Node, workerd and Deno
+// projects whose `lib` has no DOM.
 
-/** Loads the wasm module synchronously. */
-export function initSync(module: BufferSource | WebAssembly.Module | { module: BufferSource | WebAssembly.Module }): void;
+/** A compiled `WebAssembly.Module` (opaque here; any real one is accepted). */
+export type WasmModule = object;
+
+/** The bytes of the wasm module. */
+export type WasmBytes = ArrayBuffer | ArrayBufferView;
+
+/** The parts of a fetch `Response` that loading reads. */
+export interface WasmResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** Where `init` finds the wasm module: a URL (string or `URL`), a `Response` (or a promise of one), its bytes, or a compiled module. */
+export type WasmSource = string | { readonly href: string } | WasmResponse | PromiseLike<WasmResponse> | WasmBytes | WasmModule;
+
+/**
+ * Loads the wasm module (browsers and bundlers): await it before the first use. Without an
+ * argument it fetches `accord_wasm_bg.wasm` next to the package's code. Idempotent; concurrent
+ * calls share one load. Rejects with an `AccordError` (`load_failed`) naming the URL and what
+ * came back instead. Resolves at once where the runtime entry already loaded the module (Node,
+ * Deno, workerd, edge).
+ */
+export default function init(input?: WasmSource | { module_or_path: WasmSource }): Promise<void>;
+
+/** Loads the wasm module synchronously from its bytes or a compiled module; throws `AccordError` (`load_failed`). */
+export function initSync(module: WasmBytes | WasmModule | { module: WasmBytes | WasmModule }): void;

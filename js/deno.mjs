@@ -1,7 +1,9 @@
-// Deno: reads the .wasm next to this file (needs read access to the package directory).
+// Deno: instantiates the wasm module on import from embedded bytes (no --allow-read needed,
+// and `deno compile` or a bundle carries it along).
 import { initSync } from "./accord.js";
+import { wasmBytes } from "./accord_wasm_inline.js";
 
-initSync(Deno.readFileSync(new URL("./accord_wasm_bg.wasm", import.meta.url)));
+initSync(wasmBytes());
 
 export * from "./accord.js";
 export { default } from "./accord.js";

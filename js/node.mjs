@@ -1,8 +1,9 @@
-// Node (ESM): loads the wasm module synchronously, then exports the API.
-import { readFileSync } from "node:fs";
+// Node (ESM): instantiates the wasm module on import from bytes embedded in JavaScript, so the
+// package survives any bundler (Next.js, webpack, esbuild) with no .wasm file to locate.
 import { initSync } from "./accord.js";
+import { wasmBytes } from "./accord_wasm_inline.js";
 
-initSync(readFileSync(new URL("./accord_wasm_bg.wasm", import.meta.url)));
+initSync(wasmBytes());
 
 export * from "./accord.js";
 export { default } from "./accord.js";

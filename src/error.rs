@@ -127,16 +127,6 @@ pub struct Sink {
 }
 
 impl Sink {
-    /// The errors collected so far.
-    pub fn errors(&self) -> &[Error] {
-        &self.errors
-    }
-
-    /// The warnings collected so far.
-    pub fn warnings(&self) -> &[Error] {
-        &self.warnings
-    }
-
     pub fn err(&mut self, code: &'static str, message: impl Into<String>, path: impl Into<String>) {
         self.errors.push(Error::new(code, message, path));
     }

@@ -25,16 +25,29 @@
 //!
 //! ## Overview
 //!
-//! The pipeline shows in the modules: [`policy`] parses the document, [`validate`] checks
-//! every name and reports all errors at once, [`compile`] interns names and indexes grants by
-//! (role, type, action), [`directory`] compiles one account's users (the manager forest
-//! numbered so a reporting-line test is two array reads), [`eval`] answers one question,
-//! [`explain`] puts the answer into words, and [`batch`] runs many records at once.
-//! [`prepared`] checks a (user, action, type) question once against everything that does not
-//! depend on the record and knows which record fields its answer reads (from `reads.rs`), so
-//! callers that encode records themselves send only those, and a batch decided by one field
-//! is decided once per distinct value ([`prepared::Uniform`]).
-//! `wasm` (wasm32 only) is the thin JavaScript binding.
+//! The pipeline shows in the folders of `src/`, and its public face is a handful of types:
+//!
+//! - `json/`: the [`Json`] value (key order and repeats kept), its reader and writer.
+//! - `policy/`: the document as written: parsed with a JSON pointer for every problem, then
+//!   validated (every name resolved, all errors reported at once).
+//! - `engine/`: the compiled policy, an [`Engine`]: names interned, grants indexed by
+//!   (role, type, action).
+//! - `tenant/`: one account compiled against an engine, a [`Tenant`] (built from text or
+//!   user by user with a [`TenantBuilder`]): the id table, the manager forest numbered so a
+//!   reporting-line test is two array reads, and records resolved against both.
+//! - `eval/`: one question decided (a verdict, and the stage a denial failed at), and which
+//!   record fields a rule reads.
+//! - `plan/`: compiled questions: (user, action, type) evaluated against everything the record
+//!   cannot change, the residual kept as data (`always`, `never`, or a predicate over record
+//!   fields with every scope resolved to constants and sets). The one fast path: batches run
+//!   it here, the JavaScript handle runs its JSON, and SQL is made from it (`docs/plans.md`).
+//! - `answer/`: what a caller asks: `can`, `check` and `permitted`, the verdict put into words
+//!   (a [`Decision`]), and many records at once ([`Total`], [`Group`], [`Bulk`], [`Refusal`]),
+//!   including bulk over encoded columns with each distinct refusal worded once.
+//! - `wasm/` (wasm32 only) is the thin JavaScript binding.
+//!
+//! Failures are [`Errors`] (a non-empty list of [`Error`]); [`presets`] holds the shipped
+//! policies and [`limits`] every bound on input.
 //!
 //! ## Performance
 //!
@@ -56,33 +69,37 @@
     clippy::indexing_slicing
 )]
 
-pub mod ask;
-pub mod batch;
-pub mod compile;
-pub mod directory;
-pub mod error;
-pub mod eval;
-pub mod explain;
-pub mod hasher;
-pub mod ids;
-pub mod json;
-pub mod jsonout;
-pub mod jsonparse;
 pub mod limits;
-pub mod plan;
-pub mod policy;
-pub mod prepared;
 pub mod presets;
-mod reads;
-pub mod record;
 pub mod sql;
-pub mod validate;
+
+// The stages themselves: reachable for the tests, benches and fuzzers, which check internals
+// against a reference, but not part of the API a Rust user sees.
+#[doc(hidden)]
+pub mod answer;
+#[doc(hidden)]
+pub mod engine;
+#[doc(hidden)]
+pub mod error;
+#[doc(hidden)]
+pub mod eval;
+#[doc(hidden)]
+pub mod hasher;
+#[doc(hidden)]
+pub mod json;
+#[doc(hidden)]
+pub mod plan;
+#[doc(hidden)]
+pub mod policy;
+#[doc(hidden)]
+pub mod tenant;
 #[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
 pub mod wasm;
 
-pub use batch::{Bulk, Group, Refusal, Total};
-pub use compile::Engine;
-pub use directory::{Tenant, TenantBuilder};
+pub use answer::batch::{Bulk, Group, Refusal, Total};
+pub use answer::explain::Decision;
+pub use engine::Engine;
 pub use error::{Error, Errors};
-pub use explain::Decision;
 pub use json::Json;
+pub use tenant::{Tenant, TenantBuilder};

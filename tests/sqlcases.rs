@@ -375,10 +375,10 @@ fn world(n: usize, rng: &mut Rng) -> Option<World> {
                 let plan = t.plan_named(u, action, &ty).expect("plan").to_json(&t);
                 let mut question = json!({
                     "user": u, "action": action, "type": ty,
-                    "pg": serde_json::from_str::<Value>(&accord::jsonout::to_string(&sql_pg)).unwrap(),
-                    "sqlite": serde_json::from_str::<Value>(&accord::jsonout::to_string(&sql_lite)).unwrap(),
+                    "pg": serde_json::from_str::<Value>(&accord::json::write::to_string(&sql_pg)).unwrap(),
+                    "sqlite": serde_json::from_str::<Value>(&accord::json::write::to_string(&sql_lite)).unwrap(),
                     "ids": ids,
-                    "plan": serde_json::from_str::<Value>(&accord::jsonout::to_string(&plan)).unwrap(),
+                    "plan": serde_json::from_str::<Value>(&accord::json::write::to_string(&plan)).unwrap(),
                 });
                 if action == "view" {
                     if let Ok(tot) = t.total(u, &records, "amount", Some("stage")) {

@@ -11,6 +11,10 @@ export function accord({ Engine, presets }) {
     checks(t, us, as, ls, out) {
       for (let i = 0; i < out.length; i++) out[i] = t.can(us[i], as[i], ls[i]) ? 1 : 0;
     },
+    user: (t, u) => t.user(u),
+    userChecks(h, as, ls, out) {
+      for (let i = 0; i < out.length; i++) out[i] = h.can(as[i], ls[i]) ? 1 : 0;
+    },
     filter: (t, u, a, leads) => t.filter(u, a, leads),
     total: (t, u, leads, f) => t.total(u, leads, f),
     bulk: (t, u, a, leads, to) => t.bulk(u, a, leads, { to }),

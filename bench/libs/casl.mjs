@@ -30,6 +30,10 @@ export function casl({ createMongoAbility }) {
     checks(t, us, as, ls, out) {
       for (let i = 0; i < out.length; i++) out[i] = of(t, us[i]).can(as[i], ls[i]) ? 1 : 0;
     },
+    user: (t, u) => of(t, u),
+    userChecks(ab, as, ls, out) {
+      for (let i = 0; i < out.length; i++) out[i] = ab.can(as[i], ls[i]) ? 1 : 0;
+    },
     filter(t, u, a, leads) {
       const ab = of(t, u);
       return leads.filter((l) => ab.can(a, l));

@@ -81,6 +81,11 @@ export function cedar(wasm) {
     checks(t, us, as, ls, out) {
       for (let i = 0; i < out.length; i++) out[i] = can(t, us[i], as[i], ls[i]) ? 1 : 0;
     },
+    // Cedar has no per-user object: the handle is the tenant and the user id.
+    user: (t, u) => ({ t, u }),
+    userChecks(h, as, ls, out) {
+      for (let i = 0; i < out.length; i++) out[i] = can(h.t, h.u, as[i], ls[i]) ? 1 : 0;
+    },
     filter: (t, u, a, leads) => leads.filter((l) => can(t, u, a, l)),
     total(t, u, leads, f) {
       let total = 0;

@@ -84,6 +84,14 @@ export function hand() {
     checks(t, us, as, ls, out) {
       for (let i = 0; i < out.length; i++) out[i] = t.can(us[i], as[i], ls[i]) ? 1 : 0;
     },
+    // What a page keeps for its signed-in user: the scope per action, looked up once.
+    user(t, u) {
+      const scopes = Object.fromEntries(["view", "update", "reassign", "delete"].map((a) => [a, t.scope(u, a)]));
+      return { can: (a, lead) => { const s = scopes[a] ?? null; return s === true || (s !== null && s.has(lead.ownerId)); } };
+    },
+    userChecks(h, as, ls, out) {
+      for (let i = 0; i < out.length; i++) out[i] = h.can(as[i], ls[i]) ? 1 : 0;
+    },
     filter: (t, u, a, leads) => t.filter(u, a, leads),
     total: (t, u, leads, f) => t.total(u, leads, f),
     bulk: (t, u, a, leads, to) => t.bulk(u, a, leads, to),

@@ -1,19 +1,17 @@
 //! Building a plan: the evaluator's stages, with the user fixed and the record left open.
 //!
-//! Every function here mirrors one in `eval.rs` (`allows_on`, `denied_by`, `outcome`,
+//! Every function here mirrors one in `eval/` (`allows_as`, `denied_by`, `outcome`,
 //! `state_ok`, `scope_ok`, `cond`) and must give, for every record, the answer that function
 //! gives: the property tests compare them on random policies, directories and records.
 
 use super::{Kind, Plan, Pred, Set, MAX_ATTR_VALUES, MAX_PLAN_NODES};
-use crate::compile::{
-    CNode, Grant, Lit, Opd, F_ASSIGNEE, F_CREATOR, F_ID, F_OWNER, F_STATE, F_TEAM, NONE16, NONE32,
-    NONE8,
-};
-use crate::directory::Tenant;
+use crate::engine::{CNode, Fixed, Grant, Lit, Opd, NONE16, NONE32, NONE8};
 use crate::error::Error;
-use crate::eval::{Facts, Subject, Val, Verdict};
+use crate::eval::Verdict;
 use crate::hasher::{map_with_capacity, Map};
 use crate::policy::{Effect, Scope};
+use crate::tenant::value::{Facts, Resource, Val};
+use crate::tenant::Tenant;
 
 /// A condition operand once the user is known.
 #[derive(Debug, Clone, Copy)]
@@ -102,24 +100,33 @@ impl Tenant {
             None => Kind::Never(Verdict::UnknownUser),
             Some(u) => b.question(u, action, ty)?,
         };
+        let (kind, sets) = b.prune(kind);
         Ok(Plan {
             user,
             ty,
             action,
             kind,
-            sets: b.sets,
+            sets,
         })
     }
 
+    /// [`plan_for`](Tenant::plan_for) by names: an unknown type or an action the type does
+    /// not declare is an error (`unknown_type`, `unknown_action`), an unknown user a `never`.
+    pub fn plan_named(&self, user: &str, action: &str, ty: &str) -> Result<Plan, Error> {
+        let ty = self.type_index(ty, "")?;
+        let a = self.action_index(action, &self.type_subject(ty))?;
+        self.plan_for(self.user_index(user), a, ty)
+    }
+
     /// The type-level subject of `ty` (a child type's under its first parent), for wording.
-    pub(crate) fn type_subject(&self, ty: u16) -> Subject {
+    pub(crate) fn type_subject(&self, ty: u16) -> Resource {
         let info = self.engine.types.get(ty as usize);
         match info.and_then(|t| t.parents.first()) {
-            Some(&p) => Subject {
+            Some(&p) => Resource {
                 child: Some(ty),
                 facts: Facts::type_level(p),
             },
-            None => Subject {
+            None => Resource {
                 child: None,
                 facts: Facts::type_level(ty),
             },
@@ -142,6 +149,127 @@ impl Builder<'_> {
         list.sort_unstable();
         list.dedup();
         self.set(Set::Syms(list))
+    }
+
+    /// Folds what only the sets reveal: a test against an empty set is false; within one
+    /// `or`, a user's own id beside their reporting line is dropped (the line holds them) and
+    /// the string tests of one field become one set.
+    fn simplify(&mut self, p: Pred) -> Pred {
+        match p {
+            Pred::In(_, set) if matches!(self.sets.get(set as usize), Some(Set::Syms(l)) if l.is_empty()) => {
+                Pred::Const(false)
+            }
+            Pred::Not(inner) => not(self.simplify(*inner)),
+            Pred::And(items) => and(items.into_iter().map(|i| self.simplify(i)).collect()),
+            Pred::Or(items) => {
+                let items = items.into_iter().map(|i| self.simplify(i)).collect();
+                self.merge_or(or(items))
+            }
+            p => p,
+        }
+    }
+
+    fn merge_or(&mut self, p: Pred) -> Pred {
+        let Pred::Or(items) = p else { return p };
+        let lines: Vec<(u8, u32)> = items
+            .iter()
+            .filter_map(|i| match i {
+                Pred::In(slot, set) => match self.sets.get(*set as usize) {
+                    Some(Set::Line(boss)) => Some((*slot, *boss)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let mut strings: Vec<(u8, Vec<u32>)> = Vec::new();
+        let mut rest = Vec::with_capacity(items.len());
+        for item in items {
+            let (slot, list) = match &item {
+                Pred::Eq(slot, Val::Str(sym)) => {
+                    if lines
+                        .iter()
+                        .any(|&(l, boss)| l == *slot && self.t.in_line(boss, *sym))
+                    {
+                        continue;
+                    }
+                    (*slot, vec![*sym])
+                }
+                Pred::In(slot, set) => match self.sets.get(*set as usize) {
+                    Some(Set::Syms(list)) => (*slot, list.clone()),
+                    _ => {
+                        rest.push(item);
+                        continue;
+                    }
+                },
+                _ => {
+                    rest.push(item);
+                    continue;
+                }
+            };
+            match strings.iter_mut().find(|(s, _)| *s == slot) {
+                Some((_, all)) => all.extend(list),
+                None => strings.push((slot, list)),
+            }
+        }
+        for (slot, mut list) in strings {
+            list.sort_unstable();
+            list.dedup();
+            match list.as_slice() {
+                [one] => rest.push(Pred::Eq(slot, Val::Str(*one))),
+                _ => rest.push(Pred::In(slot, self.syms(list))),
+            }
+        }
+        or(rest)
+    }
+
+    /// The residual with only the sets it still refers to, renumbered in order of use.
+    fn prune(&mut self, kind: Kind) -> (Kind, Vec<Set>) {
+        let Kind::Where(p) = kind else {
+            return (kind, Vec::new());
+        };
+        let mut map: Vec<Option<u32>> = vec![None; self.sets.len()];
+        let mut kept = Vec::new();
+        let p = self.renumber(p, &mut map, &mut kept);
+        (Kind::Where(p), kept)
+    }
+
+    fn renumber(&self, p: Pred, map: &mut Vec<Option<u32>>, kept: &mut Vec<Set>) -> Pred {
+        let mut at = |set: u32| -> u32 {
+            match map.get(set as usize).copied().flatten() {
+                Some(n) => n,
+                None => {
+                    let n = kept.len() as u32;
+                    kept.push(
+                        self.sets
+                            .get(set as usize)
+                            .cloned()
+                            .unwrap_or(Set::Syms(Vec::new())),
+                    );
+                    if let Some(slot) = map.get_mut(set as usize) {
+                        *slot = Some(n);
+                    }
+                    n
+                }
+            }
+        };
+        match p {
+            Pred::In(slot, set) => Pred::In(slot, at(set)),
+            Pred::Orgs(set) => Pred::Orgs(at(set)),
+            Pred::Not(inner) => Pred::Not(Box::new(self.renumber(*inner, map, kept))),
+            Pred::And(items) => Pred::And(
+                items
+                    .into_iter()
+                    .map(|i| self.renumber(i, map, kept))
+                    .collect(),
+            ),
+            Pred::Or(items) => Pred::Or(
+                items
+                    .into_iter()
+                    .map(|i| self.renumber(i, map, kept))
+                    .collect(),
+            ),
+            p => p,
+        }
     }
 
     fn count(&mut self, n: usize) -> Result<(), Error> {
@@ -168,6 +296,7 @@ impl Builder<'_> {
             }
             None => self.allows(user, ty, action, false)?,
         };
+        let pred = self.simplify(pred);
         Ok(match pred {
             Pred::Const(true) => match rule {
                 Some(rule) => Kind::Always { rule },
@@ -282,7 +411,12 @@ impl Builder<'_> {
         if from == u64::MAX {
             return Pred::Const(true);
         }
-        let slot = t.engine.fixed.get(F_STATE).copied().unwrap_or(NONE8);
+        let slot = t
+            .engine
+            .fixed
+            .get(Fixed::State.index())
+            .copied()
+            .unwrap_or(NONE8);
         if slot == NONE8 {
             return Pred::Const(false);
         }
@@ -310,21 +444,27 @@ impl Builder<'_> {
         delegated: bool,
     ) -> Result<Pred, Error> {
         let t = self.t;
-        let slot = |which: usize| t.engine.fixed.get(which).copied().filter(|&s| s != NONE8);
-        let is_user = |which: usize| match slot(which) {
+        let slot = |which: Fixed| {
+            t.engine
+                .fixed
+                .get(which.index())
+                .copied()
+                .filter(|&s| s != NONE8)
+        };
+        let is_user = |which: Fixed| match slot(which) {
             Some(s) => Pred::Eq(s, Val::Str(user)),
             None => Pred::Const(false),
         };
         Ok(match scope {
             Scope::All => Pred::Const(true),
-            Scope::Own => is_user(F_OWNER),
-            Scope::Created => is_user(F_CREATOR),
-            Scope::Assignee => is_user(F_ASSIGNEE),
-            Scope::Subordinates => match slot(F_OWNER) {
+            Scope::Own => is_user(Fixed::Owner),
+            Scope::Created => is_user(Fixed::Creator),
+            Scope::Assignee => is_user(Fixed::Assignee),
+            Scope::Subordinates => match slot(Fixed::Owner) {
                 Some(s) => Pred::In(s, self.set(Set::Line(user))),
                 None => Pred::Const(false),
             },
-            Scope::Team => match slot(F_TEAM) {
+            Scope::Team => match slot(Fixed::Team) {
                 Some(s) => {
                     let teams = t.teams_of(user).to_vec();
                     Pred::In(s, self.syms(teams))
@@ -339,7 +479,7 @@ impl Builder<'_> {
                     Pred::Orgs(self.syms(vec![org]))
                 }
             }
-            Scope::Granted => match slot(F_ID) {
+            Scope::Granted => match slot(Fixed::Id) {
                 Some(s) => {
                     let ids: Vec<u32> = t
                         .grants

@@ -7,10 +7,10 @@
 //! ```
 
 use super::{Kind, Plan, Pred, Set};
-use crate::directory::Tenant;
-use crate::eval::Val;
-use crate::explain::Ids;
+use crate::answer::explain::Ids;
 use crate::json::Json;
+use crate::tenant::value::Val;
+use crate::tenant::Tenant;
 
 fn s(text: &str) -> Json {
     Json::Str(text.to_owned())
@@ -23,6 +23,18 @@ fn obj(fields: Vec<(&str, Json)>) -> Json {
 impl Plan {
     /// The plan as a JSON value (see `docs/plans.md`).
     pub fn to_json(&self, t: &Tenant) -> Json {
+        self.json(t, false)
+    }
+
+    /// The plan as the JavaScript binding runs it: the same, but sets name users and strings
+    /// by their tenant symbols (`{"syms": [...]}`) and a reporting line by its range of
+    /// pre-order numbers (`{"line": [pre, end]}`), so a plan costs the same to hand over
+    /// whatever the size of the line.
+    pub fn to_json_indexed(&self, t: &Tenant) -> Json {
+        self.json(t, true)
+    }
+
+    fn json(&self, t: &Tenant, indexed: bool) -> Json {
         let e = &t.engine;
         let user = self.user.and_then(|u| t.user_id(u)).unwrap_or("");
         let ty = e
@@ -70,7 +82,17 @@ impl Plan {
                 fields.extend(head);
                 let child = e.types.get(self.ty as usize).is_some_and(|x| x.is_child());
                 fields.push(("where", self.pred_json(t, p, child)));
-                let sets = self.sets.iter().map(|set| set_json(t, set)).collect();
+                let sets = self
+                    .sets
+                    .iter()
+                    .map(|set| {
+                        if indexed {
+                            set_indexed(t, set)
+                        } else {
+                            set_json(t, set)
+                        }
+                    })
+                    .collect();
                 fields.push(("sets", Json::Arr(sets)));
             }
         }
@@ -146,5 +168,24 @@ fn set_json(t: &Tenant, set: &Set) -> Json {
             )
         }
         Set::Syms(list) => Json::Arr(list.iter().filter_map(|&x| t.sym_str(x)).map(s).collect()),
+    }
+}
+
+/// A set by tenant symbols, a reporting line by its pre-order range.
+fn set_indexed(t: &Tenant, set: &Set) -> Json {
+    let num = |n: u32| Json::Num(f64::from(n));
+    match set {
+        Set::Line(boss) => {
+            let (pre, end) = t
+                .users
+                .get(*boss as usize)
+                .map(|u| (u.pre, u.end))
+                .unwrap_or((0, 0));
+            obj(vec![("line", Json::Arr(vec![num(pre), num(end)]))])
+        }
+        Set::Syms(list) => obj(vec![(
+            "syms",
+            Json::Arr(list.iter().map(|&x| num(x)).collect()),
+        )]),
     }
 }

@@ -10,15 +10,19 @@
 //! one asks about its type as a whole and is answered by [`Tenant::allows`].
 //!
 //! Plans are the one compiled form of a question: JavaScript runs them on the hot path
-//! (`js/`), [`crate::sql`] turns them into SQL, and [`Plan::allows`] runs them here, where the
+//! (`js/`), `sql/` turns them into SQL, and [`Plan::allows`] runs them here, where the
 //! property tests hold all three to the evaluator's answer. Sets (a reporting line, a user's
 //! teams) are kept once per plan and referred to by index, never copied per rule.
 
 mod build;
+mod cache;
 mod json;
 
-use crate::directory::Tenant;
-use crate::eval::{Subject, Val, Verdict};
+pub use cache::Plans;
+
+use crate::eval::Verdict;
+use crate::tenant::value::{Resource, Val};
+use crate::tenant::Tenant;
 
 /// Most predicate nodes one plan may hold: a policy whose conditions compare a record field
 /// with a user attribute of many distinct values expands into one branch per value.
@@ -93,19 +97,19 @@ impl Plan {
     /// True when the plan holds for `subject` (a record of the plan's type): the same answer
     /// as [`Tenant::allows`]. A record without an id asks about the type as a whole and is
     /// answered by the evaluator.
-    pub fn allows(&self, t: &Tenant, subject: &Subject) -> bool {
-        let own_type = subject.child.unwrap_or(subject.facts.ty);
-        if subject.facts.type_level || own_type != self.ty {
-            return t.allows(self.user, self.action, subject);
+    pub fn allows(&self, t: &Tenant, resource: &Resource) -> bool {
+        let own_type = resource.child.unwrap_or(resource.facts.ty);
+        if resource.facts.type_level || own_type != self.ty {
+            return t.allows(self.user, self.action, resource);
         }
         match &self.kind {
             Kind::Always { .. } => true,
             Kind::Never(_) => false,
-            Kind::Where(p) => self.holds(t, p, subject),
+            Kind::Where(p) => self.holds(t, p, resource),
         }
     }
 
-    fn holds(&self, t: &Tenant, p: &Pred, s: &Subject) -> bool {
+    fn holds(&self, t: &Tenant, p: &Pred, s: &Resource) -> bool {
         let f = &s.facts;
         match p {
             Pred::Const(b) => *b,

@@ -56,34 +56,4 @@ impl Cond {
         }
         out
     }
-
-    /// Every string literal in the condition.
-    pub fn strings(&self) -> Vec<&str> {
-        let mut out = Vec::new();
-        let mut stack = vec![self];
-        while let Some(c) = stack.pop() {
-            match c {
-                Cond::Const(_) => {}
-                Cond::Eq(a, b) => {
-                    for op in [a, b] {
-                        if let Operand::Lit(Literal::Str(s)) = op {
-                            out.push(s.as_str());
-                        }
-                    }
-                }
-                Cond::In(a, list) => {
-                    if let Operand::Lit(Literal::Str(s)) = a {
-                        out.push(s.as_str());
-                    }
-                    out.extend(list.iter().filter_map(|l| match l {
-                        Literal::Str(s) => Some(s.as_str()),
-                        _ => None,
-                    }));
-                }
-                Cond::Not(inner) => stack.push(inner),
-                Cond::And(items) | Cond::Or(items) => stack.extend(items.iter()),
-            }
-        }
-        out
-    }
 }

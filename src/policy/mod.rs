@@ -2,11 +2,12 @@
 //!
 //! [`parse`](parse::parse) turns JSON into these types and reports structural problems
 //! (wrong types, unknown or repeated keys, bad scope names) with JSON pointers; names are
-//! resolved and cross-checked later by [`validate`](crate::validate). The language itself is
+//! resolved and cross-checked later by [`validate`]. The language itself is
 //! documented in `docs/policy.md`.
 
 pub mod cond;
 pub mod parse;
+pub mod validate;
 
 pub use cond::{Cond, Literal, Operand};
 
@@ -136,15 +137,6 @@ impl Scope {
     /// The scope called `name`.
     pub fn from_name(name: &str) -> Option<Scope> {
         Scope::ALL.iter().find(|(_, n)| *n == name).map(|(s, _)| *s)
-    }
-
-    /// The name of this scope in the policy language.
-    pub fn name(self) -> &'static str {
-        Scope::ALL
-            .iter()
-            .find(|(s, _)| *s == self)
-            .map(|(_, n)| *n)
-            .unwrap_or("all")
     }
 }
 

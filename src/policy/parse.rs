@@ -1,5 +1,5 @@
 //! JSON → [`Policy`]: structure only. Every problem is collected with its JSON pointer; names
-//! are checked against each other later, by [`crate::validate`].
+//! are checked against each other later, by [`crate::policy::validate`].
 
 use super::{
     Cond, Effect, Literal, Named, Operand, PlanReq, Policy, RoleDef, RuleDef, Scope, SettingDef,

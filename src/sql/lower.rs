@@ -3,10 +3,10 @@
 //! `not`, `and` and `or` so the text holds only what the database must decide.
 
 use super::{ColType, Options};
-use crate::directory::Tenant;
 use crate::error::Error;
-use crate::eval::Val;
 use crate::plan::{Kind, Plan, Pred};
+use crate::tenant::value::Val;
+use crate::tenant::Tenant;
 
 /// A value a column is compared with.
 #[derive(Debug, Clone, PartialEq)]

@@ -27,10 +27,10 @@ mod lower;
 mod options;
 mod write;
 
-use crate::directory::Tenant;
 use crate::error::Error;
-use crate::jsonout::{object, ToJson};
+use crate::json::write::{object, ToJson};
 use crate::plan::Plan;
+use crate::tenant::Tenant;
 
 /// The SQL dialect of the generated text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,18 +124,5 @@ impl Tenant {
     /// false; an unknown type or action is an error, as in every other question.
     pub fn sql(&self, user: &str, action: &str, ty: &str, options: &Options) -> Result<Sql, Error> {
         self.plan_named(user, action, ty)?.to_sql(self, options)
-    }
-
-    /// The plan of (`user`, `action`, records of type `ty`), by name (see [`Tenant::sql`]).
-    pub fn plan_named(&self, user: &str, action: &str, ty: &str) -> Result<Plan, Error> {
-        let t = self.type_index(ty, "")?;
-        let a = self
-            .engine
-            .action_ix
-            .get(action)
-            .copied()
-            .unwrap_or(crate::compile::NONE16);
-        let a = self.action_on(a, &self.type_subject(t), action)?;
-        self.plan_for(self.user_index(user), a, t)
     }
 }

@@ -5,8 +5,8 @@
 
 use super::lower::{Expr, Value};
 use super::{Dialect, Options, Param, Sql};
-use crate::directory::Tenant;
 use crate::plan::{Plan, Set};
+use crate::tenant::Tenant;
 use std::fmt::Write as _;
 
 struct Writer<'a> {
@@ -117,7 +117,7 @@ impl Writer<'_> {
             }
             self.text.push_str("::text[]");
         } else {
-            let json = crate::jsonout::to_string(&self.strings(set));
+            let json = crate::json::write::to_string(&self.strings(set));
             self.param(Param::Text(json));
         }
     }

@@ -1,14 +1,16 @@
-//! The binding's own answer shapes as JSON text (see [`crate::jsonout`]): the same bytes as
+//! The binding's own answer shapes as JSON text (see [`crate::json::write`]): the same bytes as
 //! their serde derives wrote through serde_json.
 
 use super::{BulkOut, Denied, ErrorOut, ErrorsOut, Schema, TypeOut};
-use crate::jsonout::json_object;
+use crate::json::write::json_object;
 
 json_object!(ErrorOut<'_> { "code" => code, "message" => message, "path" => path });
 json_object!(ErrorsOut<'_> {
     "code" => code, "message" => message, "path" => path, "errors" => errors
 });
-json_object!(TypeOut<'_> { "name" => name, "child" => child, "parents" => parents });
+json_object!(TypeOut<'_> {
+    "name" => name, "child" => child, "parents" => parents, "recordActions" => record_actions
+});
 json_object!(Schema<'_> {
     "name" => name,
     "plans" => plans,

@@ -38,7 +38,7 @@ fn crafted(n: usize, bits: u32) -> Vec<String> {
 }
 
 /// Total probes to insert `ids` into an open-addressing table of `slots` (a power of two),
-/// the layout of `accord::ids::IdTable`, with the given hasher.
+/// the layout of `accord::tenant::ids::IdTable`, with the given hasher.
 fn probes<H: BuildHasher>(ids: &[String], slots: usize, hasher: &H) -> usize {
     let mask = slots - 1;
     let mut table = vec![false; slots];

@@ -30,7 +30,6 @@ fn one(t: &Tenant, user: &str, action: &str, rec: &Json) {
         _ => panic!("can {a:?} vs check {b:?}"),
     }
     if let (Ok(x), Ok(d)) = (&a, &b) {
-        classes_agree(t, user, rec);
         if let Some((allowed, words)) = via_uniform(t, user, action, rec) {
             assert_eq!(allowed, *x, "uniform path vs can for {user} {action}");
             let whole = (d.code.to_owned(), Some(d.message.clone()));
@@ -55,7 +54,7 @@ fn one(t: &Tenant, user: &str, action: &str, rec: &Json) {
 /// One field value in the compact encoding the JavaScript side sends (strings as tenant
 /// symbols, -1 when unknown).
 pub fn encoded(t: &Tenant, v: Option<&Json>) -> (u8, f64) {
-    use accord::record::code;
+    use accord::tenant::record::code;
     match v {
         None => (code::ABSENT, 0.0),
         Some(Json::Null) => (code::NULL, 0.0),
@@ -69,10 +68,10 @@ pub fn encoded(t: &Tenant, v: Option<&Json>) -> (u8, f64) {
     }
 }
 
-/// One record the way the JavaScript side sends a batch of one non-child type (the uniform
-/// path): only the fields the prepared question says it reads (for the answer) or explains
-/// (for a refusal), every other field absent. Returns the answer, and the code and message of
-/// the full verdict worded with field marks, the marks then replaced by the record's values.
+/// One record the way the JavaScript side sends a bulk batch of one non-child type: only the
+/// fields its decision and refusal read (`Tenant::bulk_fields`), every other field absent,
+/// decided through `Tenant::bulk_columns`. Returns the answer, and the code and message of the
+/// refusal worded with marks, the marks then replaced by the record's values.
 pub fn via_uniform(
     t: &Tenant,
     user: &str,
@@ -86,40 +85,48 @@ pub fn via_uniform(
     }
     let u = t.user_index(user)?;
     let fields = t.engine().encoded_fields();
-    let s0 = t.subject_from_codes(ty, -1, false, &[], &[], "").ok()?;
+    let s0 = t.resource_from_codes(ty, -1, false, &[], &[], "").ok()?;
     let act = t.action_index(action, &s0).ok()?;
-    let p = t.prepare_uniform(u, act as u32, ty)?;
-    let encode = |mask: u64| {
-        let mut tags = Vec::new();
-        let mut vals = Vec::new();
-        for (slot, name) in &fields {
-            if mask & (1u64 << slot) == 0 {
-                continue;
-            }
+    let mask = t.bulk_fields(u, u32::from(act), ty)?;
+    let mut tags = Vec::new();
+    let mut vals = Vec::new();
+    for (slot, name) in &fields {
+        if mask & (1u64 << slot) != 0 {
             let (tag, val) = encoded(t, rec.get(name));
             tags.push(tag);
             vals.push(val);
         }
-        (tags, vals)
+    }
+    let mut out = [0u32];
+    let sentences = t
+        .bulk_columns(user, u32::from(act), None, ty, &tags, &vals, &mut out)
+        .ok()?;
+    let allowed = out[0] == 0;
+    let refusal = out[0]
+        .checked_sub(1)
+        .and_then(|k| sentences.get(k as usize));
+    let (code, marked) = match refusal {
+        Some((code, sentence)) => (code.to_string(), sentence.clone()),
+        None if allowed => {
+            // An allowed record has no refusal: word the verdict as the check would.
+            let mut s = s0.clone();
+            t.fill_masked(&mut s, ty as u16, mask, &tags, &vals);
+            let v = t.verdict(Some(u), act, &s);
+            let ids = accord::answer::explain::Ids {
+                user,
+                record: Some("\u{FDD0}"),
+                parent: Some("\u{FDD1}"),
+                field_marks: true,
+            };
+            let d = t.decision(v, act, &s, ids);
+            (d.code.to_owned(), d.message)
+        }
+        None => return None,
     };
-    let mut s = s0.clone();
-    let (tags, vals) = encode(p.reads());
-    t.fill_masked(&mut s, &p, p.reads(), &tags, &vals);
-    let allowed = t.allows_prepared(&p, &s);
-    let (tags, vals) = encode(p.explains());
-    t.fill_masked(&mut s, &p, p.explains(), &tags, &vals);
-    let v = t.verdict(Some(u), act, &s);
-    let ids = accord::explain::Ids {
-        user,
-        record: Some("\u{FDD0}"),
-        parent: Some("\u{FDD1}"),
-        field_marks: true,
-    };
-    let d = t.decision(v, act, &s, ids);
     let mut message = String::new();
-    for c in d.message.chars() {
+    for c in marked.chars() {
         match c as u32 {
-            0xFDD0 => message.push_str(&accord::ask::id_text(rec)?),
+            0xFDD0 => message.push_str(&accord::json::text::id_text(rec)?),
             m @ 0xFDD2..=0xFDE1 => {
                 let (_, name) = fields.iter().find(|(slot, _)| *slot as u32 == m - 0xFDD2)?;
                 message.push_str(rec.get(name)?.as_str()?);
@@ -127,52 +134,7 @@ pub fn via_uniform(
             _ => message.push(c),
         }
     }
-    Some((allowed, (d.code.to_owned(), Some(message))))
-}
-
-/// Prepared questions (one per action on the record's type) that share a class give the same
-/// answer for the record.
-pub fn classes_agree(t: &Tenant, user: &str, rec: &Json) {
-    use std::collections::HashMap;
-    let (Some(u), Some(name)) = (t.user_index(user), rec.get("type").and_then(Json::as_str)) else {
-        return;
-    };
-    let Ok(ty) = t.type_index(name, "") else {
-        return;
-    };
-    if matches!(rec.get("id"), None | Some(Json::Null)) {
-        return;
-    }
-    let fields = t.engine().encoded_fields();
-    let (tags, vals): (Vec<u8>, Vec<f64>) =
-        fields.iter().map(|(_, f)| encoded(t, rec.get(f))).unzip();
-    let Ok(s) = t.subject_from_codes(u32::from(ty), -1, false, &tags, &vals, "") else {
-        return;
-    };
-    let mut seen = HashMap::new();
-    for action in t.engine().actions_of(name) {
-        let Ok(a) = t.action_index(action, &s) else {
-            continue;
-        };
-        let Some(p) = t.prepare_uniform(u, u32::from(a), u32::from(ty)) else {
-            continue;
-        };
-        let answer = t.allows_prepared(&p, &s);
-        assert_eq!(
-            answer,
-            t.allows(Some(u), a, &s),
-            "prepared vs general for {user} {action}"
-        );
-        if let Some(c) = p.class(t) {
-            if let Some(before) = seen.insert(c, (action, answer)) {
-                assert_eq!(
-                    before.1, answer,
-                    "{user}: {} and {action} share a class",
-                    before.0
-                );
-            }
-        }
-    }
+    Some((allowed, (code, Some(message))))
 }
 
 /// Batch calls agree with per-record questions.

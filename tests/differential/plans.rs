@@ -115,3 +115,78 @@ fn holds(p: &Json, rec: &Json, sets: &[Vec<&str>]) -> bool {
         _ => false,
     }
 }
+
+/// Writes random cases for the JavaScript handle's property test (`tests/js/handle-cases.mjs`):
+/// one JSON line per case with the policy, the directory and questions with the engine's
+/// answers (`can`, and `check`'s code and message). Run by `.ci/test hardening`:
+/// `ACCORD_HANDLE_CASES=path cargo test --test differential -- --ignored write_handle_cases`.
+#[test]
+#[ignore]
+fn write_handle_cases() {
+    use crate::gen::{self, Src};
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+    use std::io::Write;
+    use std::sync::Arc;
+    let path =
+        std::env::var("ACCORD_HANDLE_CASES").unwrap_or_else(|_| "target/handle-cases.jsonl".into());
+    let cases: usize = std::env::var("ACCORD_HANDLE_CASE_COUNT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("cases file"));
+    let mut runner = TestRunner::deterministic();
+    let mut written = 0;
+    let mut questions = 0;
+    while written < cases {
+        let (pc, dc, qc) = crate::props::strategy()
+            .new_tree(&mut runner)
+            .expect("case")
+            .current();
+        let mut psrc = Src::new(&pc);
+        let policy = if psrc.chance(8) {
+            let name = *psrc.pick(&accord::presets::NAMES);
+            serde_json::from_str(accord::presets::json(name).expect("preset")).expect("preset JSON")
+        } else {
+            gen::policy(&mut psrc)
+        };
+        let Ok(engine) = accord::Engine::from_json(&policy.to_string()) else {
+            continue;
+        };
+        let rp = crate::reference::Policy::read(&Json::parse(&policy.to_string()).expect("json"));
+        let directory = gen::directory(&mut Src::new(&dc), &rp);
+        let Ok(t) = Tenant::from_json(Arc::new(engine), &directory.to_string()) else {
+            continue;
+        };
+        let n_users = t.user_count();
+        let mut q = Src::new(&qc);
+        let mut asked = Vec::new();
+        for _ in 0..8 {
+            let rec = gen::record(&mut q, &rp, n_users, None);
+            let action = gen::action(&mut q, &rp, &rec);
+            let user = if q.chance(5) {
+                "nobody".to_owned()
+            } else {
+                format!("u{}", q.below(n_users.max(1)))
+            };
+            let Ok(json) = Json::parse(&rec.to_string()) else {
+                continue;
+            };
+            let answer = match (t.can(&user, &action, &json), t.check(&user, &action, &json)) {
+                (Ok(can), Ok(d)) => {
+                    serde_json::json!({ "can": can, "code": d.code, "message": d.message })
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    serde_json::json!({ "error": e.code(), "path": e.path() })
+                }
+            };
+            asked.push(serde_json::json!({ "user": user, "action": action, "record": rec, "answer": answer }));
+        }
+        questions += asked.len();
+        let line =
+            serde_json::json!({ "policy": policy, "directory": directory, "questions": asked });
+        writeln!(out, "{line}").expect("write");
+        written += 1;
+    }
+    println!("handle cases: {written} cases, {questions} questions written to {path}");
+}

@@ -1363,7 +1363,7 @@ impl<'p> Tenant<'p> {
             total += amount;
             count += 1;
             if let Some(key) = group_by {
-                let k = accord::batch::group_key(rec.get(key));
+                let k = accord::answer::batch::group_key(rec.get(key));
                 match groups.iter_mut().find(|(g, _, _)| *g == k) {
                     Some(g) => {
                         g.1 += amount;
@@ -1401,7 +1401,7 @@ impl<'p> Tenant<'p> {
             self.check_action(action, &s, &path)?;
             let id = match rec.get("id") {
                 Some(Json::Str(x)) => x.clone(),
-                Some(Json::Num(n)) => accord::batch::number_key(*n),
+                Some(Json::Num(n)) => accord::json::text::number_key(*n),
                 _ => return Err(fail("missing_field", join(&path, "id"))),
             };
             let v = self.verdict(user, action, &s);

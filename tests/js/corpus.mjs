@@ -58,6 +58,61 @@ function compare(c, got) {
   }
 }
 
+// A tenant-shaped view of `tenant.user(userId)`, so one `ask` serves both.
+function handleAsTenant(tenant, userId) {
+  const me = tenant.user(userId);
+  return {
+    can: (_u, a, r) => me.can(a, r),
+    check: (_u, a, r) => me.check(a, r),
+    permitted: (_u, r) => me.permitted(r),
+    filter: (_u, a, rs) => me.filter(a, rs),
+    total: (_u, rs, f, o) => me.total(rs, f, o),
+    bulk: (_u, a, rs, o) => me.bulk(a, rs, o),
+  };
+}
+
+// A plan (docs/plans.md) run on a record, written here from the documentation alone, so the
+// package's own evaluator is checked against an independent one. `undefined` when the record
+// is not one a plan judges (no id, a parent that is not a plain object, ...).
+export function planSays(plan, rec) {
+  if (rec === null || typeof rec !== "object") return undefined;
+  const plainId = (x) => typeof x === "string" || typeof x === "number";
+  const child = rec.parent !== undefined;
+  if (child ? !(rec.parent && typeof rec.parent === "object" && plainId(rec.parent.id)) : !plainId(rec.id)) return undefined;
+  if (plan.kind !== "where") return plan.kind === "always";
+  const read = (name) => {
+    const v = name.startsWith("parent.") ? rec.parent[name.slice(7)] : rec[name];
+    if (typeof v === "string" && v.length > 300) return undefined;
+    return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : null;
+  };
+  const holds = (p) => {
+    if (p === true || p === false) return p;
+    const [op] = Object.keys(p);
+    const x = p[op];
+    switch (op) {
+      case "eq":
+        return read(x[0]) === x[1];
+      case "null":
+        return read(x) === null;
+      case "in":
+        return plan.sets[x[1]].includes(read(x[0]));
+      case "overlaps": {
+        const list = x[0].startsWith("parent.") ? rec.parent[x[0].slice(7)] : rec[x[0]];
+        return Array.isArray(list) && list.some((o) => typeof o === "string" && plan.sets[x[1]].includes(o));
+      }
+      case "not":
+        return !holds(x);
+      case "and":
+        return x.every(holds);
+      case "or":
+        return x.some(holds);
+      default:
+        throw new Error(`unknown plan node ${op}`);
+    }
+  };
+  return holds(plan.where);
+}
+
 /** Runs every case of every file. `accord` is the package's namespace. */
 export function runCorpus(accord, files) {
   const { Engine, presets, AccordError } = accord;
@@ -84,12 +139,21 @@ export function runCorpus(accord, files) {
       try {
         const tenant = tenantOf(c.directory ?? file.directory);
         got = c.call === "tenant" ? "built" : ask(tenant, file, c);
+        if (c.call !== "tenant" && typeof c.user === "string") {
+          // The same question through the per-user handle must give the same answer.
+          const viaHandle = outcome(() => ask(handleAsTenant(tenant, c.user), file, c));
+          if (JSON.stringify(viaHandle.ok) !== JSON.stringify(got)) failures.push({ file: fname, case: c.name, why: `tenant.user(${c.user}) says ${JSON.stringify(viaHandle)}, the tenant ${JSON.stringify(got)}` });
+        }
       } catch (e) {
         if (!(e instanceof AccordError) || !(e instanceof Error)) {
           failures.push({ file: fname, case: c.name, why: `threw a non-AccordError: ${e}` });
           continue;
         }
         err = { code: e.code, path: e.path, message: e.message };
+        if (c.call !== "tenant" && typeof c.user === "string") {
+          const viaHandle = outcome(() => ask(handleAsTenant(tenantOf(c.directory ?? file.directory), c.user), file, c));
+          if (viaHandle.err !== err.code) failures.push({ file: fname, case: c.name, why: `tenant.user(${c.user}) says ${JSON.stringify(viaHandle)}, the tenant ${err.code}` });
+        }
       }
       transcript.push(`${fname}#${c.name} ${JSON.stringify(err ?? got)}`);
       let why;
@@ -144,6 +208,7 @@ function crossPaths(accord, fname, file) {
   const failures = [];
   const transcript = [];
   let passed = 0;
+  let planned = 0;
   let engine;
   let tenant;
   try {
@@ -182,6 +247,15 @@ function crossPaths(accord, fname, file) {
         const fail = (why) => failures.push({ file: fname, case: `(paths) ${where}`, why });
         const each = recs.map((r) => outcome(() => tenant.check(u, a, r)));
         const cans = recs.map((r) => outcome(() => tenant.can(u, a, r)));
+        const me = tenant.user(u);
+        for (let i = 0; i < recs.length; i++) {
+          const viaHandle = outcome(() => me.can(a, recs[i]));
+          if ((viaHandle.err ?? viaHandle.ok) !== (each[i].err ?? each[i].ok.allowed)) fail(`record ${i}: tenant.user(${u}).can ${JSON.stringify(viaHandle)} but check ${JSON.stringify(each[i])}`);
+          const plan = outcome(() => tenant.plan(u, a, recs[i].type));
+          const says = plan.ok && each[i].ok ? planSays(plan.ok, recs[i]) : undefined;
+          if (says !== undefined && says !== each[i].ok.allowed) fail(`record ${i}: its plan ${JSON.stringify(plan.ok)} says ${says} but check ${JSON.stringify(each[i])}`);
+          if (says !== undefined) planned++;
+        }
         const bad = each.find((d) => d.err !== undefined);
         for (let i = 0; i < recs.length; i++) {
           if ((cans[i].err ?? cans[i].ok) !== (each[i].err ?? each[i].ok.allowed)) fail(`record ${i}: can ${JSON.stringify(cans[i])} but check ${JSON.stringify(each[i])}`);
@@ -223,6 +297,7 @@ function crossPaths(accord, fname, file) {
       transcript.push(`(paths) ${fname} ${name} ${u} total ${JSON.stringify(t)}`);
     }
   }
+  transcript.push(`(paths) ${fname} plans compared ${planned}`);
   return { passed, failures, transcript };
 }
 

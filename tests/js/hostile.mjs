@@ -147,6 +147,38 @@ export function runHostile(accord) {
   probe("null amount", () => acme.total("r1", amounts(null), "amount"), (v) => v.total === 5 && v.count === 2);
   probe("NaN amount on a record the user may not view", () => acme.total("r2", amounts(NaN), "amount"), (v) => v.total === 0 && v.count === 0);
 
+  // The per-user handle runs plans in JavaScript: the same answers as the exact path, and
+  // nothing thrown that is not an AccordError.
+  const me = acme.user("r2");
+  const exact = (u, a, r) => acme.check(u, a, r).allowed;
+  probe("handle: getter that changes its answer", () => {
+    const seen = [];
+    for (let i = 0; i < 6; i++) seen.push(me.can("update", fickle));
+    return ["r2", "sm", "r1"].map((o) => me.can("update", plain(o)) === exact("r2", "update", plain(o))).concat(seen.length === 6);
+  }, (v) => v.every(Boolean));
+  probe("handle: Proxy record", () => acme.user("r1").can("update", liar) === exact("r1", "update", liar), (v) => v === true);
+  probe("handle: Proxy that throws", () => me.can("view", trap), "invalid_input");
+  for (const [name, owner] of [["an object", { id: "r2" }], ["an array", ["r2"]], ["a Date", new Date(0)], ["a function", () => "r2"], ["a symbol", Symbol("r2")], ["NaN", NaN], ["a bigint", 7n]]) {
+    const rec = { type: "lead", id: "H1", ownerId: owner };
+    probe(`handle: owner that is ${name}`, () => me.can("view", rec) === exact("r2", "view", rec) && me.filter("view", [rec]).length === (exact("r2", "view", rec) ? 1 : 0), (v) => v === true);
+  }
+  probe("handle: 10 MB owner id", () => me.can("view", { type: "lead", id: "L1", ownerId: huge }), "string_too_long");
+  probe("handle: 10 MB owner id in a filter", () => me.filter("view", [lead, { type: "lead", id: "L1", ownerId: huge }]), "string_too_long");
+  probe("handle: __proto__ keys", () => me.can("view", JSON.parse('{"type":"lead","id":"L1","ownerId":"r2","__proto__":{"ownerId":"sm"}}')), (v) => v === true);
+  probe("handle: id that is a function (a type-level question)", () => me.can("add", { type: "lead", id() {} }) === exact("r2", "add", { type: "lead" }), (v) => v === true);
+  probe("plan of an unknown type", () => acme.plan("r2", "view", "ghost"), "unknown_type");
+  probe("plan of an undeclared action", () => acme.plan("r2", "manage_users", "lead"), "unknown_action");
+  probe("plan of an unknown user", () => acme.plan("ghost", "view", "lead"), (p) => p.kind === "never" && p.code === "unknown_user");
+  // Group names are the records' own values: `__proto__` is a group like any other.
+  const deals = [
+    { type: "lead", id: "G1", ownerId: "r2", stage: "__proto__", amount: 5 },
+    { type: "lead", id: "G2", ownerId: "r2", stage: "constructor", amount: 7 },
+    { type: "lead", id: "G3", ownerId: "r2", stage: "toString", amount: 1 },
+  ];
+  for (const [name, fn] of [["tenant", () => acme.total("r2", deals, "amount", { groupBy: "stage" })], ["handle", () => me.total(deals, "amount", { groupBy: "stage" })]]) {
+    probe(`groupBy __proto__ (${name})`, fn, (v) => Object.keys(v.groups).join() === "__proto__,constructor,toString" && v.groups.__proto__.total === 5 && Object.values(v.groups).reduce((a, g) => a + g.total, 0) === v.total);
+  }
+
   // Atomicity: failed constructions change nothing; answers stay the same afterwards.
   const before = JSON.stringify([acme.check("r1", "update", lead), acme.permitted("r1", lead)]);
   probe("bad policy", () => new Engine({ plans: ["p"], types: { x: { actions: ["a"] } }, roles: { r: { inherits: "r", rules: [{ actions: ["nope"] }] } } }), "inheritance_cycle");

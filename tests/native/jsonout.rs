@@ -1,7 +1,7 @@
-//! `accord::jsonout` writes the same bytes as `serde_json::to_string` for every shape the
+//! `accord::json::write` writes the same bytes as `serde_json::to_string` for every shape the
 //! binding answers with (the JS tests compare transcripts across runtimes).
 
-use accord::jsonout::{to_string, ToJson};
+use accord::json::write::{to_string, ToJson};
 use accord::{Decision, Group, Total};
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-//! `accord::jsonparse` reads JSON exactly as `serde_json::from_str` did: the same values (bit
+//! `accord::json::parse` reads JSON exactly as `serde_json::from_str` did: the same values (bit
 //! for bit) and the same error messages, checked on hand-picked inputs, on prefixes of real
 //! documents, and on many mutations of them.
 
@@ -11,7 +11,7 @@ fn serde(text: &str) -> Result<Json, String> {
 fn same(text: &str) {
     // Debug prints floats exactly (shortest round trip, -0.0 kept).
     let want = format!("{:?}", serde(text));
-    let got = format!("{:?}", accord::jsonparse::parse(text));
+    let got = format!("{:?}", accord::json::parse::parse(text));
     assert_eq!(got, want, "input {text:?}");
 }
 

@@ -4,6 +4,7 @@ pub mod corpus;
 mod jsonout;
 mod jsonparse;
 mod presets;
+mod protocol;
 mod seeds;
 mod sort;
 mod sql;

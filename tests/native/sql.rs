@@ -374,7 +374,7 @@ fn the_json_form_is_where_and_params() {
     let t = small();
     let s = sql(&t, "boss", "delete", "lead", &columns(Dialect::Sqlite, 0));
     assert_eq!(
-        accord::jsonout::to_string(&s),
+        accord::json::write::to_string(&s),
         r#"{"where":"(team_id IS NOT NULL AND team_id COLLATE BINARY IN (SELECT value FROM json_each(?)))","params":["[\"east\"]"]}"#
     );
 }

@@ -97,6 +97,11 @@ export async function d1() {
     async query(sql, params = []) {
       return (await db.prepare(sql).bind(...params).all()).results;
     },
+    // Many queries in one round trip to the runtime (D1's batch): each [sql, params] → rows.
+    async many(list) {
+      const out = await db.batch(list.map(([sql, params]) => db.prepare(sql).bind(...params)));
+      return out.map((r) => r.results);
+    },
     async insert(table, rows, columns) {
       const ins = db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
       for (let i = 0; i < rows.length; i += 200) {

@@ -80,35 +80,71 @@ function fail(db, w, q, sql, why, got) {
   );
 }
 
-async function ask(db, w, q) {
+// The statements of one question: its ids, and for `view` its totals and groups.
+function statements(db, w, q) {
   const sql = db.dialect === "postgres" ? q.pg : q.sqlite;
   const head = db.dialect === "postgres" ? "world = $1 AND type = $2" : "world = ? AND type = ?";
   const params = [w.world, q.type, ...sql.params];
   const from = `FROM recs WHERE ${head} AND ${sql.where}`;
-  let ids;
-  try {
-    ids = (await db.query(`SELECT rid ${from} ORDER BY rid`, params)).map((r) => r.rid);
-  } catch (e) {
-    fail(db, w, q, sql, `the SQL failed: ${e.message}`, null);
-    return false;
+  const list = [[`SELECT rid ${from} ORDER BY rid`, params]];
+  if (q.total) {
+    // GROUP BY uses the column's collation: the NOCASE column would merge "Stage" and "stage".
+    const by = db.dialect === "postgres" ? "stage" : "stage COLLATE BINARY";
+    list.push([`SELECT count(*) AS n, COALESCE(sum(amount), 0) AS s ${from}`, params]);
+    list.push([`SELECT stage, count(*) AS n, COALESCE(sum(amount), 0) AS s ${from} GROUP BY ${by}`, params]);
   }
+  return list;
+}
+
+// Compares one question's results with the engine's answers.
+function judge(db, w, q, results) {
+  const sql = db.dialect === "postgres" ? q.pg : q.sqlite;
+  const ids = results[0].map((r) => r.rid);
   const want = [...q.ids].sort((a, b) => a - b);
   if (!sameIds(ids, want)) {
     fail(db, w, q, sql, "ids differ", ids);
     return false;
   }
   if (q.total) {
-    const totals = await db.query(`SELECT count(*) AS n, COALESCE(sum(amount), 0) AS s ${from}`, params);
-    // GROUP BY uses the column's collation: the NOCASE column would merge "Stage" and "stage".
-    const by = db.dialect === "postgres" ? "stage" : "stage COLLATE BINARY";
-    const groups = await db.query(`SELECT stage, count(*) AS n, COALESCE(sum(amount), 0) AS s ${from} GROUP BY ${by}`, params);
-    const why = sameTotals(totals, groups, q.total);
+    const why = sameTotals(results[1], results[2], q.total);
     if (why !== null) {
       fail(db, w, q, sql, `totals differ: ${why}`, ids);
       return false;
     }
   }
   return true;
+}
+
+// Runs the questions `part` (pairs [world, question]) and judges each.
+async function askMany(db, part) {
+  const lists = part.map(([w, q]) => statements(db, w, q));
+  let results;
+  try {
+    if (db.many) {
+      const flat = await db.many(lists.flat());
+      let k = 0;
+      results = lists.map((l) => l.map(() => flat[k++]));
+    } else {
+      results = await Promise.all(lists.map(async (l) => {
+        const out = [];
+        for (const [sql, params] of l) out.push(await db.query(sql, params));
+        return out;
+      }));
+    }
+  } catch (e) {
+    // Find the question whose SQL fails, one by one.
+    return Promise.all(part.map(async ([w, q]) => {
+      try {
+        const out = [];
+        for (const [sql, params] of statements(db, w, q)) out.push(await db.query(sql, params));
+        return judge(db, w, q, out);
+      } catch (err) {
+        fail(db, w, q, db.dialect === "postgres" ? q.pg : q.sqlite, `the SQL failed: ${err.message}`, null);
+        return false;
+      }
+    }));
+  }
+  return part.map(([w, q], k) => judge(db, w, q, results[k]));
 }
 
 async function load(db, list) {
@@ -130,7 +166,7 @@ async function run(db, list, window) {
   for (const w of list) for (const q of w.questions) jobs.push([w, q]);
   for (let i = 0; i < jobs.length; i += window) {
     const part = jobs.slice(i, i + window);
-    const ok = await Promise.all(part.map(([w, q]) => ask(db, w, q)));
+    const ok = await askMany(db, part);
     for (let k = 0; k < ok.length; k++) {
       compared++;
       if (part[k][1].total) totals++;
@@ -183,7 +219,7 @@ if (usePg) {
 }
 if (d1Worlds > 0) {
   const db = await d1();
-  add(await run(db, worlds.slice(0, d1Worlds), 32));
+  add(await run(db, worlds.slice(0, d1Worlds), 256));
   await db.close();
 }
 for (const f of failures) console.log(f);

@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   const buttons: string[] = acme.permitted("u2", { type: "lead" });
   console.log(yes, hint, rule, visible.length, sum.groups?.["u2"]?.total, firstAllowed, bulk.denied[0]?.code, buttons);
   const q: SqlResult = acme.sql("u2", "view", "lead", { dialect: "postgres", paramOffset: 1, columns: { ownerId: "owner_id", id: { sql: "id", type: "text" } } });
-  console.log(q.where, q.params.length);
+  const mine: SqlResult = acme.user("u2").sql("view", "lead", { dialect: "sqlite", columns: { ownerId: "owner_id" } });
+  console.log(q.where, q.params.length, mine.params);
 
   try {
     engine.tenant({ plan: "team", users: [] });

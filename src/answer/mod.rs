@@ -1,0 +1,81 @@
+//! The questions a tenant answers about one record: [`can`](Tenant::can),
+//! [`check`](Tenant::check) and [`permitted`](Tenant::permitted).
+//!
+//! [`explain`] puts a verdict into words (a [`Decision`]); [`batch`] asks one question of many
+//! records at once.
+
+pub mod batch;
+pub mod columns;
+pub mod explain;
+
+use crate::answer::explain::{Decision, Ids};
+use crate::engine::ActionKind;
+use crate::error::Error;
+use crate::json::text::id_text;
+use crate::json::Json;
+use crate::tenant::value::Resource;
+use crate::tenant::Tenant;
+
+impl Tenant {
+    /// Resolves the user, the record and the action of a question.
+    #[doc(hidden)]
+    pub fn question(
+        &self,
+        user: &str,
+        action: &str,
+        rec: &Json,
+    ) -> Result<(Option<u32>, u16, Resource), Error> {
+        let resource = self.resolve(rec, "")?;
+        let action = self.action_index(action, &resource)?;
+        Ok((self.user_index(user), action, resource))
+    }
+
+    /// May `user` do `action` on `rec`? The hot path: no explanation is built.
+    pub fn can(&self, user: &str, action: &str, rec: &Json) -> Result<bool, Error> {
+        let (u, a, s) = self.question(user, action, rec)?;
+        Ok(self.allows(u, a, &s))
+    }
+
+    /// The decision with its reason, rule and upgrade hint.
+    pub fn check(&self, user: &str, action: &str, rec: &Json) -> Result<Decision, Error> {
+        let (u, a, s) = self.question(user, action, rec)?;
+        let record = id_text(rec);
+        let parent = rec.get("parent").and_then(id_text);
+        let ids = Ids {
+            user,
+            record: record.as_deref(),
+            parent: parent.as_deref(),
+            field_marks: false,
+        };
+        Ok(self.decision(self.verdict(u, a, &s), a, &s, ids))
+    }
+
+    /// The actions `user` may do on `rec`, sorted: record actions for a record, every action
+    /// (type-level ones exactly, record ones on "some record") for a type-level `{type}`.
+    pub fn permitted(&self, user: &str, rec: &Json) -> Result<Vec<String>, Error> {
+        let resource = self.resolve(rec, "")?;
+        Ok(self.permitted_resolved(self.user_index(user), &resource))
+    }
+
+    /// [`permitted`](Tenant::permitted) on a resolved resource.
+    #[doc(hidden)]
+    pub fn permitted_resolved(&self, user: Option<u32>, resource: &Resource) -> Vec<String> {
+        let e = &self.engine;
+        let ty = resource.child.unwrap_or(resource.facts.ty);
+        let Some(t) = e.types.get(ty as usize) else {
+            return Vec::new();
+        };
+        let record_level = !resource.facts.type_level;
+        // Walk the actions in alphabetical order: the list comes out sorted.
+        e.alpha
+            .iter()
+            .filter(|&&a| match t.kind.get(a as usize) {
+                Some(ActionKind::Record) => true,
+                Some(ActionKind::TypeLevel) => !record_level,
+                _ => false,
+            })
+            .filter(|&&a| self.allows(user, a, resource))
+            .filter_map(|&a| e.actions.get(a as usize).cloned())
+            .collect()
+    }
+}

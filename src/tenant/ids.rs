@@ -1,0 +1,160 @@
+//! An id table: every user id stored once, in one string, looked up through an open-addressing
+//! table of indices with the keyed hasher. About 10 bytes per user on top of the id's bytes
+//! (4 for its end offset, 6 for the table at most two-thirds full), where a
+//! `HashMap<String, u32>` plus a reverse `Vec<String>` costs several times that. Each slot
+//! keeps 11 bits of its id's hash beside the index, so a probe reads an id only when those
+//! match.
+
+use crate::engine::NONE32;
+use crate::hasher::Keyed;
+use crate::limits::MAX_USERS;
+use std::hash::BuildHasher;
+
+/// Bits of a slot that hold the index; the others hold a tag from the hash.
+const IX_BITS: u32 = 21;
+const IX_MASK: u32 = (1 << IX_BITS) - 1;
+// Every index fits beside its tag, and no slot can equal the empty mark `NONE32`.
+const _: () = assert!(MAX_USERS < IX_MASK as usize);
+
+fn tag(hash: u64) -> u32 {
+    (hash as u32) << IX_BITS
+}
+
+/// Ids in insertion order, with O(1) expected lookup by string.
+#[derive(Debug, Clone)]
+pub struct IdTable {
+    text: String,
+    ends: Vec<u32>,
+    slots: Vec<u32>,
+    hasher: Keyed,
+}
+
+/// Slots for `n` ids: at most two-thirds full (linear probing stays short), sized exactly
+/// rather than to a power of two.
+fn slots_for(n: usize) -> usize {
+    (n.saturating_mul(3) / 2).max(8)
+}
+
+impl IdTable {
+    /// An empty table sized for `n` ids of `bytes` bytes in all (both hints).
+    pub fn with_capacity(n: usize, bytes: usize) -> Self {
+        IdTable {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(n),
+            slots: vec![NONE32; slots_for(n)],
+            hasher: Keyed::default(),
+        }
+    }
+
+    /// The id at `ix`.
+    pub fn get(&self, ix: u32) -> Option<&str> {
+        let end = *self.ends.get(ix as usize)? as usize;
+        let start = if ix == 0 {
+            0
+        } else {
+            *self.ends.get(ix as usize - 1)? as usize
+        };
+        self.text.get(start..end)
+    }
+
+    /// Every id, concatenated in index order, and the end offset of each (in bytes).
+    pub fn text_and_ends(&self) -> (&str, &[u32]) {
+        (&self.text, &self.ends)
+    }
+
+    /// The index of `id`, if present.
+    pub fn find(&self, id: &str) -> Option<u32> {
+        self.probe(id, self.hasher.hash_one(id)).ok()
+    }
+
+    /// The first slot to look at for a hash (its high bits scaled to the table).
+    fn home(&self, hash: u64) -> usize {
+        (((hash >> 32) * self.slots.len() as u64) >> 32) as usize
+    }
+
+    /// `Ok(index)` of `id`, or `Err(slot)`: the empty slot where it would go.
+    fn probe(&self, id: &str, hash: u64) -> Result<u32, usize> {
+        let mut at = self.home(hash);
+        let tag = tag(hash);
+        loop {
+            let Some(&slot) = self.slots.get(at) else {
+                at = 0;
+                continue;
+            };
+            if slot == NONE32 {
+                return Err(at);
+            }
+            if slot & !IX_MASK == tag && self.get(slot & IX_MASK) == Some(id) {
+                return Ok(slot & IX_MASK);
+            }
+            at += 1;
+        }
+    }
+
+    /// Appends `id`; returns `Err(existing index)` if it is already there.
+    pub fn insert(&mut self, id: &str) -> Result<u32, u32> {
+        let hash = self.hasher.hash_one(id);
+        let mut free = match self.probe(id, hash) {
+            Ok(existing) => return Err(existing),
+            Err(free) => free,
+        };
+        if slots_for(self.ends.len() + 1) > self.slots.len() {
+            self.grow();
+            free = self.probe(id, hash).err().unwrap_or(0);
+        }
+        if self.text.capacity() - self.text.len() < id.len() {
+            self.reserve_text(id.len());
+        }
+        let ix = self.ends.len() as u32;
+        self.text.push_str(id);
+        self.ends.push(self.text.len() as u32);
+        if let Some(slot) = self.slots.get_mut(free) {
+            *slot = tag(hash) | (ix & IX_MASK);
+        }
+        Ok(ix)
+    }
+
+    /// Room for the ids still expected (as many as `ends` has room for, as long as those so
+    /// far on average, plus an eighth) instead of doubling, which can leave half unused.
+    fn reserve_text(&mut self, more: usize) {
+        let (n, len) = (self.ends.len(), self.text.len());
+        let expected = self.ends.capacity().saturating_sub(n);
+        let projected = match n {
+            0 => 0,
+            _ => (len / n + 1).saturating_mul(expected) / 8 * 9,
+        };
+        self.text.reserve_exact(more.max(projected).max(len / 8));
+    }
+
+    /// Gives back the spare capacity of the id text and offsets.
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
+    fn grow(&mut self) {
+        self.slots = vec![NONE32; slots_for(self.ends.len().saturating_mul(2))];
+        let mut start = 0usize;
+        for (ix, &end) in self.ends.iter().enumerate() {
+            let id = self.text.get(start..end as usize).unwrap_or("");
+            start = end as usize;
+            let hash = self.hasher.hash_one(id);
+            let mut at = self.home(hash);
+            loop {
+                match self.slots.get_mut(at) {
+                    Some(slot) if *slot == NONE32 => {
+                        *slot = tag(hash) | (ix as u32 & IX_MASK);
+                        break;
+                    }
+                    Some(_) => at += 1,
+                    None => at = 0,
+                }
+            }
+        }
+    }
+
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * 4 + self.slots.capacity() * 4
+    }
+}

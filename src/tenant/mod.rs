@@ -1,0 +1,286 @@
+//! Directories: one account's plan, settings and users, validated and compiled into a
+//! [`Tenant`] once, against a compiled [`Engine`].
+//!
+//! The manager forest is numbered in pre-order (`pre`) with each subtree's end (`end`), so
+//! "is `o` in `u`'s reporting line" is `pre[u] <= pre[o] < end[u]`: two array reads at any
+//! depth. Cycles and unknown managers are errors that name the first offending entry.
+
+mod compile;
+mod forest;
+pub mod ids;
+mod read;
+pub mod record;
+pub mod value;
+
+use crate::engine::{Engine, NONE32};
+use crate::error::{Error, Errors};
+use crate::hasher::{Map, Set};
+use crate::json::Json;
+use crate::limits;
+use crate::tenant::ids::IdTable;
+use crate::tenant::value::Val;
+use compile::DirectoryCompiler;
+use std::sync::Arc;
+
+/// One user in dense form: 28 bytes (packed to 4-byte alignment, where the `u64` would round
+/// it up to 32), the bulk of what a tenant keeps per user.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, packed(4))]
+pub struct UserRec {
+    pub sys: u64,
+    pub manager: u32,
+    pub pre: u32,
+    pub end: u32,
+    pub org: u32,
+    pub role: u16,
+    pub external: bool,
+}
+
+/// A compiled directory: the answers to every question about one account come from here.
+#[derive(Debug)]
+pub struct Tenant {
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) plan: u8,
+    pub(crate) settings: u64,
+    pub(crate) org: u32,
+    pub(crate) ids: IdTable,
+    pub(crate) users: Vec<UserRec>,
+    /// Strings that are not user ids: teams, organisations, granted record ids, literals.
+    pub(crate) syms: Map<String, u32>,
+    pub(crate) sym_list: Vec<String>,
+    /// Engine literal index → tenant symbol.
+    pub(crate) lit_map: Vec<u32>,
+    pub(crate) team_ends: Vec<u32>,
+    pub(crate) team_syms: Vec<u32>,
+    pub(crate) grants: Set<(u32, u16, u32)>,
+    pub(crate) attrs: Vec<Val>,
+}
+
+impl Tenant {
+    /// Validates and compiles a directory against `engine`.
+    pub fn new(engine: Arc<Engine>, doc: &Json) -> Result<Tenant, Errors> {
+        let users = match doc.get("users") {
+            Some(Json::Arr(items)) => items.len(),
+            _ => 0,
+        };
+        let mut c = DirectoryCompiler::new(engine, users);
+        read::tree(&mut c, doc);
+        c.finish()
+    }
+
+    /// Parses JSON text and compiles it, reading users one at a time: no tree of the
+    /// directory is built. Errors are those of [`Json::parse`] then [`Tenant::new`].
+    pub fn from_json(engine: Arc<Engine>, text: &str) -> Result<Tenant, Errors> {
+        let mut b = TenantBuilder::new(engine, 0);
+        b.text(text);
+        b.finish()
+    }
+
+    /// The engine this tenant was compiled against.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The plan's name.
+    pub fn plan(&self) -> &str {
+        self.engine
+            .plans
+            .get(self.plan as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// The home organisation, if the directory names one.
+    pub fn org(&self) -> Option<&str> {
+        if self.org == NONE32 {
+            None
+        } else {
+            self.sym_str(self.org)
+        }
+    }
+
+    /// Number of users.
+    pub fn user_count(&self) -> usize {
+        self.users.len()
+    }
+
+    /// The index of a user id.
+    #[doc(hidden)]
+    pub fn user_index(&self, id: &str) -> Option<u32> {
+        self.ids.find(id)
+    }
+
+    /// The id of the user at `ix`.
+    #[doc(hidden)]
+    pub fn user_id(&self, ix: u32) -> Option<&str> {
+        self.ids.get(ix)
+    }
+
+    /// The tenant symbol of a string (user ids are symbols `0..users`), or `NONE32`.
+    #[doc(hidden)]
+    pub fn sym(&self, s: &str) -> u32 {
+        self.ids
+            .find(s)
+            .or_else(|| self.syms.get(s).copied())
+            .unwrap_or(NONE32)
+    }
+
+    /// The string of a tenant symbol.
+    #[doc(hidden)]
+    pub fn sym_str(&self, sym: u32) -> Option<&str> {
+        let n = self.users.len() as u32;
+        if sym < n {
+            self.ids.get(sym)
+        } else {
+            self.sym_list.get((sym - n) as usize).map(String::as_str)
+        }
+    }
+
+    /// Approximate heap bytes held by the compiled directory.
+    pub fn heap_bytes(&self) -> usize {
+        self.ids.heap_bytes()
+            + self.users.capacity() * std::mem::size_of::<UserRec>()
+            + self.team_ends.capacity() * 4
+            + self.team_syms.capacity() * 4
+            + self.attrs.capacity() * std::mem::size_of::<Val>()
+            + self
+                .sym_list
+                .iter()
+                .map(|s| s.capacity() * 2 + 40)
+                .sum::<usize>()
+            + self.grants.capacity() * 16
+    }
+
+    /// True when `sub` is `boss` or below `boss` in the manager forest.
+    pub(crate) fn in_line(&self, boss: u32, sub: u32) -> bool {
+        match (self.users.get(boss as usize), self.users.get(sub as usize)) {
+            (Some(b), Some(s)) => b.pre <= s.pre && s.pre < b.end,
+            _ => false,
+        }
+    }
+
+    /// The teams of a user, as symbols.
+    pub(crate) fn teams_of(&self, user: u32) -> &[u32] {
+        let end = self.team_ends.get(user as usize).copied().unwrap_or(0) as usize;
+        let start = if user == 0 {
+            0
+        } else {
+            self.team_ends.get(user as usize - 1).copied().unwrap_or(0) as usize
+        };
+        self.team_syms.get(start..end).unwrap_or(&[])
+    }
+
+    /// The value of user attribute `attr` for `user`.
+    pub(crate) fn attr(&self, user: u32, attr: u8) -> Val {
+        let n = self.engine.user_attrs.len();
+        self.attrs
+            .get(
+                (user as usize)
+                    .saturating_mul(n)
+                    .saturating_add(attr as usize),
+            )
+            .copied()
+            .unwrap_or(Val::Absent)
+    }
+
+    /// True when setting `s` is on in this account.
+    pub(crate) fn setting_on(&self, s: u8) -> bool {
+        self.settings & (1u64 << (s & 63)) != 0
+    }
+}
+
+/// Compiles a directory handed over as JSON text, whole or in parts: the directory with an
+/// empty `users` array, then the users as JSON arrays, part after part. The parts need never
+/// be in memory together, and the result is the same as for the whole text: the same tenant,
+/// the same errors in the same order, except that a syntax error, an input over the size
+/// limit or a nesting too deep is reported by position in the parts (read the whole text to
+/// report it as [`Tenant::from_json`] does).
+pub struct TenantBuilder {
+    c: DirectoryCompiler,
+    bytes: usize,
+    failed: Option<Error>,
+}
+
+impl TenantBuilder {
+    /// A builder for a directory of about `users` users (a hint that sizes the tables).
+    pub fn new(engine: Arc<Engine>, users: usize) -> Self {
+        TenantBuilder {
+            c: DirectoryCompiler::new(engine, users),
+            bytes: 0,
+            failed: None,
+        }
+    }
+
+    /// Reads the whole directory, or the directory with its users still to come through
+    /// [`users`](TenantBuilder::users). False when the text cannot be read (the error comes
+    /// from [`finish`](TenantBuilder::finish)).
+    pub fn text(&mut self, text: &str) -> bool {
+        self.read(text, read::directory)
+    }
+
+    /// Reads a JSON array of further users. False when the text cannot be read, or the
+    /// directory read so far has no `users` array to add to.
+    pub fn users(&mut self, text: &str) -> bool {
+        self.read(text, read::users)
+    }
+
+    /// True when something could not be read: syntax, size or depth.
+    pub fn failed(&self) -> bool {
+        self.failed.is_some()
+    }
+
+    fn read(
+        &mut self,
+        text: &str,
+        how: fn(&mut DirectoryCompiler, &str) -> Result<(), serde_json::Error>,
+    ) -> bool {
+        if self.failed.is_some() {
+            return false;
+        }
+        self.bytes = self.bytes.saturating_add(text.len());
+        if let Err(e) = limits::check(
+            self.bytes,
+            limits::MAX_INPUT_BYTES,
+            "input_too_large",
+            "the input size in bytes",
+            "",
+        ) {
+            self.failed = Some(e);
+            return false;
+        }
+        if let Err(e) = how(&mut self.c, text) {
+            self.failed = Some(Error::new(
+                "invalid_json",
+                format!("the input is not valid JSON: {e}"),
+                "",
+            ));
+            return false;
+        }
+        if self.c.refused() {
+            self.failed = Some(Error::new(
+                "invalid_input",
+                "users must be added as an array to a directory with a `users` array",
+                "",
+            ));
+            return false;
+        }
+        if self.c.depth() > limits::MAX_JSON_DEPTH {
+            self.failed = Some(limits::exceeded(
+                "too_deep",
+                "the nesting depth",
+                limits::MAX_JSON_DEPTH,
+                "",
+            ));
+            return false;
+        }
+        true
+    }
+
+    /// The compiled tenant, or every error.
+    pub fn finish(self) -> Result<Tenant, Errors> {
+        match self.failed {
+            Some(e) => Err(e.into()),
+            None => self.c.finish(),
+        }
+    }
+}
