@@ -12,6 +12,8 @@
 //! and then another) and values of other types are dropped from the records (the semantics
 //! tests in `tests/sql/semantics.mjs` cover mixed types on their own).
 
+// Native only: it writes files and reads the clock (wasm-pack builds every test target).
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[allow(dead_code)]

@@ -3,7 +3,7 @@
 # engine (tests/sqlcases.rs), starts a throwaway PostgreSQL (with-pg.sh), then compares the
 # SQL's answers in PostgreSQL, SQLite and D1 with the engine's (run.mjs) and runs the
 # semantics tests and the Kysely helper (semantics.test.mjs, kysely.test.mjs). Needs the package in pkg/ (built if missing).
-# SQL_WORLDS (500) and SQL_D1_WORLDS (20) size the run; SQL_SEED replays one.
+# SQL_WORLDS (500) and SQL_D1_WORLDS (12) size the run; SQL_SEED replays one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=tests/sql
@@ -15,4 +15,4 @@ cases=target/sql/cases.jsonl
 SQL_CASES=$cases SQL_WORLDS=${SQL_WORLDS:-500} cargo test --quiet --test sqlcases -- --ignored --nocapture 2>&1 |
   grep -E "^sqlcases:|panicked|error" || { echo "sqlcases: writing the cases failed"; exit 1; }
 [ -s "$cases" ] || { echo "sqlcases: no cases written"; exit 1; }
-tests/sql/with-pg.sh sh -c "node $here/run.mjs $cases --d1-worlds ${SQL_D1_WORLDS:-20} && node --test --test-reporter=spec $here/semantics.test.mjs $here/kysely.test.mjs"
+tests/sql/with-pg.sh sh -c "node $here/run.mjs $cases --d1-worlds ${SQL_D1_WORLDS:-12} && node --test --test-reporter=spec $here/semantics.test.mjs $here/kysely.test.mjs"
