@@ -53,7 +53,9 @@ async function load(db) {
   const rows = s.leads.map((l) => ({ id: l.id, owner_id: l.ownerId, team_id: l.teamId, amount: l.amount }));
   for (let i = 0; i < rows.length; i += 100_000) await db.insert("leads", rows.slice(i, i + 100_000), ["id", "owner_id", "team_id", "amount"]);
   await db.exec("CREATE INDEX users_manager ON users (manager_id)");
-  await db.exec("CREATE INDEX leads_owner ON leads (owner_id)");
+  // Indexed on owner_id, with the amount beside it so a sum reads the index alone (both the
+  // hand-written query and accord's use it).
+  await db.exec("CREATE INDEX leads_owner ON leads (owner_id, amount)");
   await db.exec(pg ? "ANALYZE" : "ANALYZE");
 }
 
