@@ -263,6 +263,28 @@ export interface PolicyDescription {
   settings: (Labelled & { default: boolean })[];
 }
 
+/** Where one record field lives in SQL: an expression (used as given) and the one JSON type it holds. */
+export type SqlColumn = string | { sql: string; type?: "text" | "number" | "boolean" | "list" };
+
+export interface SqlOptions {
+  /** `"postgres"` (`$1…` placeholders) or `"sqlite"` (`?`; the same SQL runs on Cloudflare D1). */
+  dialect: "postgres" | "sqlite";
+  /** Record field name (`ownerId`, `parent.ownerId`, `orgs`, …) → SQL column. */
+  columns: { [field: string]: SqlColumn };
+  /** PostgreSQL: the first placeholder is `$(paramOffset + 1)`. */
+  paramOffset?: number;
+}
+
+/** A parameter: text, a number, a boolean (PostgreSQL), or a list of strings (a PostgreSQL `text[]`). */
+export type SqlParam = string | number | boolean | string[];
+
+export interface SqlResult {
+  /** A boolean SQL expression, never NULL, to put after `WHERE`. */
+  where: string;
+  /** Its parameters, in placeholder order. */
+  params: SqlParam[];
+}
+
 /** A record field a plan reads: `ownerId`, or `parent.ownerId` for a child type (ZS-6). */
 export type PlanField = string;
 
@@ -304,6 +326,8 @@ export class UserHandle<P extends Policy = Policy> {
   total<R extends RecordOf<P>>(records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
   bulk<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
   plan(action: string, type: string): Plan;
+  /** The question as SQL over records of `type` kept in PostgreSQL, SQLite or D1 (docs/sql.md). */
+  sql(action: string, type: string, options: SqlOptions): SqlResult;
 }
 
 /** A compiled account. With a typed policy (`P`), actions and record types are checked by TypeScript. */
@@ -327,6 +351,8 @@ export class Tenant<P extends Policy = Policy> {
   filter<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, records: readonly R[]): R[];
   total<R extends RecordOf<P>>(userId: string, records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
   bulk<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
+  /** The question as SQL over records of `type` kept in PostgreSQL, SQLite or D1 (docs/sql.md). */
+  sql(userId: string, action: string, type: string, options: SqlOptions): SqlResult;
 }
 
 export type PresetName = "zendesk-sell" | "crm" | "slack" | "sales-ops";

@@ -18,6 +18,9 @@ export class User {
   #lastAction = NOTHING;
   #lastType = NOTHING;
   #lastJudge = null;
+  #batchAction = NOTHING;
+  #batchType = NOTHING;
+  #batchJudgeFn;
 
   // `host` is the tenant's internals (see Tenant in accord.js).
   constructor(host, id) {
@@ -44,6 +47,19 @@ export class User {
       j = row[tname] = this.#host.judge(this.#id, action, tname);
     }
     return j;
+  }
+
+  // The judge of `rec` in a batch: records of one type in a row share it (a getter calling
+  // back into this handle mid-batch only moves the cache to its own question).
+  #batchJudge(action, rec) {
+    if (rec === null || typeof rec !== "object") return undefined;
+    const tname = rec.type;
+    if (tname !== this.#batchType || action !== this.#batchAction) {
+      this.#batchJudgeFn = this.#judge(action, tname);
+      this.#batchType = tname;
+      this.#batchAction = action;
+    }
+    return this.#batchJudgeFn;
   }
 
   // One record: ALLOWED or DENIED, through the plan when it can judge the record.
@@ -144,18 +160,9 @@ export class User {
       str(action, "the action");
       array(records, "the records");
       const out = [];
-      let lastType = NOTHING;
-      let judge;
       for (let i = 0; i < records.length; i++) {
         const rec = records[i];
-        if (rec !== null && typeof rec === "object") {
-          const tname = rec.type;
-          if (tname !== lastType) {
-            judge = this.#judge(action, tname);
-            lastType = tname;
-          }
-        } else judge = undefined;
-        if (this.#decide(action, rec, judge, i) === ALLOWED) out.push(rec);
+        if (this.#decide(action, rec, this.#batchJudge(action, rec), i) === ALLOWED) out.push(rec);
       }
       return out;
     } catch (e) {
@@ -175,18 +182,9 @@ export class User {
       // Group names are the records' own values: a null-prototype object keeps every one an
       // own property (`__proto__` included).
       const groups = groupBy === undefined ? undefined : Object.create(null);
-      let lastType = NOTHING;
-      let judge;
       for (let i = 0; i < records.length; i++) {
         const rec = records[i];
-        if (rec !== null && typeof rec === "object") {
-          const tname = rec.type;
-          if (tname !== lastType) {
-            judge = this.#judge("view", tname);
-            lastType = tname;
-          }
-        } else judge = undefined;
-        if (this.#decide("view", rec, judge, i) !== ALLOWED) continue;
+        if (this.#decide("view", rec, this.#batchJudge("view", rec), i) !== ALLOWED) continue;
         const v = rec[field];
         let amount = 0;
         if (typeof v === "number" && Number.isFinite(v)) amount = v;

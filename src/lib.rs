@@ -71,6 +71,7 @@
 
 pub mod limits;
 pub mod presets;
+pub mod sql;
 
 // The stages themselves: reachable for the tests, benches and fuzzers, which check internals
 // against a reference, but not part of the API a Rust user sees.

@@ -10,6 +10,10 @@
 //!
 //! Run: `cargo test --release --test differential -- --nocapture` (counts are printed).
 
+// Native only (proptest and Cedar are native dev-dependencies): `wasm-pack test` builds every
+// test target for wasm32 (`cargo build --tests`), where this one is then empty.
+#![cfg(not(target_arch = "wasm32"))]
+
 #[path = "differential/cedar.rs"]
 mod cedar;
 #[path = "differential/collisions.rs"]

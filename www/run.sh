@@ -15,7 +15,7 @@ fi
 
 if [ ! -x "$WWW/node_modules/.bin/workerd" ]; then
   echo "run.sh: installing workerd from npm into www/node_modules" >&2
-  (cd "$WWW" && npm install --no-audit --no-fund --loglevel=error >&2)
+  (cd "$WWW" && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
 
 # The page and the worker load the same package files from www/pkg/.

@@ -269,13 +269,15 @@ impl Engine {
         self.roles.iter().map(|r| r.name.as_str())
     }
 
-    /// The actions declared on a type, record actions first, in declaration order.
-    pub fn actions_of(&self, ty: &str) -> Vec<&str> {
-        let Some(t) = self
-            .type_ix
+    fn type_named(&self, ty: &str) -> Option<&TypeInfo> {
+        self.type_ix
             .get(ty)
             .and_then(|&i| self.types.get(i as usize))
-        else {
+    }
+
+    /// The actions declared on a type, record actions first, in declaration order.
+    pub fn actions_of(&self, ty: &str) -> Vec<&str> {
+        let Some(t) = self.type_named(ty) else {
             return Vec::new();
         };
         // Record actions, then type-level ones, each in declaration order.
@@ -295,11 +297,7 @@ impl Engine {
     /// lists them in).
     #[doc(hidden)]
     pub fn record_actions(&self, ty: &str) -> Vec<&str> {
-        let Some(t) = self
-            .type_ix
-            .get(ty)
-            .and_then(|&i| self.types.get(i as usize))
-        else {
+        let Some(t) = self.type_named(ty) else {
             return Vec::new();
         };
         self.alpha

@@ -280,6 +280,23 @@ impl RawTenant {
         Ok(json(&plan.to_json(t)))
     }
 
+    /// `tenant.sql(...)`: the question as SQL, `{"where", "params"}` as JSON text (see
+    /// [`crate::sql`]); `options` is the JSON text of `{ dialect, columns, paramOffset? }`.
+    pub fn sql_json(
+        &self,
+        user: &str,
+        action: &str,
+        ty: &str,
+        options: &str,
+    ) -> Result<String, JsValue> {
+        let options =
+            crate::sql::Options::from_json(&parse(options)?).map_err(|e| js_errors(&e))?;
+        self.inner
+            .sql(user, action, ty, &options)
+            .map(|s| json(&s))
+            .map_err(js_error)
+    }
+
     /// [`plan_json`](RawTenant::plan_json) with sets by tenant symbols and reporting lines by
     /// pre-order range (see [`Plan::to_json_indexed`](crate::plan::Plan::to_json_indexed)):
     /// what the per-user handle runs.

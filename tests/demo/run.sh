@@ -12,7 +12,7 @@ if [ ! -f "$ROOT/pkg/workerd.mjs" ] && [ -z "${ACCORD_PKG:-}" ]; then
   exit 1
 fi
 if [ ! -f "$HERE/node_modules/playwright-core/package.json" ]; then
-  (cd "$HERE" && npm install --no-audit --no-fund --loglevel=error) || { echo "0 passed, 1 failed"; exit 1; }
+  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error) || { echo "0 passed, 1 failed"; exit 1; }
 fi
 
 PORT=${DEMO_PORT:-$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}

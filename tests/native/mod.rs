@@ -7,4 +7,5 @@ mod presets;
 mod protocol;
 mod seeds;
 mod sort;
+mod sql;
 mod tables;
