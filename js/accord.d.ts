@@ -258,8 +258,8 @@ export interface PolicyDescription {
   /** Lowest first. */
   plans: Labelled[];
   roles: (Labelled & { system: boolean })[];
-  /** `actions` are done on one record, `typeActions` on the type as a whole; `parents` only for a child type. */
-  types: (Labelled & { actions: string[]; typeActions: string[]; parents?: string[] })[];
+  /** `actions` are done on one record, `typeActions` on the type as a whole; `parents` only for a child type, `states` only with a workflow. */
+  types: (Labelled & { actions: string[]; typeActions: string[]; parents?: string[]; states?: string[] })[];
   settings: (Labelled & { default: boolean })[];
 }
 

@@ -59,7 +59,7 @@ export class Engine {
 
   /**
    * The policy as a UI reads it: `{ plans: [{ name, label }], roles: [{ name, label, system }],
-   * types: [{ name, label, actions, typeActions, parents? }], settings: [{ name, label, default }] }`
+   * types: [{ name, label, actions, typeActions, parents?, states? }], settings: [{ name, label, default }] }`
    * (plans lowest first, everything else in declaration order). A fresh object each call.
    */
   describe() {

@@ -37,6 +37,8 @@ pub struct TypeEntry {
     pub actions: Vec<String>,
     pub type_actions: Vec<String>,
     pub parents: Vec<String>,
+    /// Workflow states, in the order a board shows them (empty without a workflow).
+    pub states: Vec<String>,
 }
 
 /// A setting and its default.
@@ -94,6 +96,7 @@ impl Engine {
                         .filter_map(|&p| self.types.get(p as usize))
                         .map(|p| p.name.clone())
                         .collect(),
+                    states: t.states.clone(),
                 })
                 .collect(),
             settings: self
@@ -133,8 +136,10 @@ impl ToJson for RoleEntry {
 
 impl ToJson for TypeEntry {
     fn write(&self, out: &mut String) {
-        // `parents` only for a child type, as the policy writes it.
+        // `parents` only for a child type and `states` only with a workflow, as the policy
+        // writes them.
         let parents = (!self.parents.is_empty()).then_some(&self.parents);
+        let states = (!self.states.is_empty()).then_some(&self.states);
         object(
             out,
             &[
@@ -143,6 +148,7 @@ impl ToJson for TypeEntry {
                 ("actions", Some(&self.actions)),
                 ("typeActions", Some(&self.type_actions)),
                 ("parents", parents.map(|p| p as &dyn ToJson)),
+                ("states", states.map(|s| s as &dyn ToJson)),
             ],
         );
     }
