@@ -315,6 +315,20 @@ impl Engine {
         self.plans.iter().position(|p| p == name).map(|i| i as u8)
     }
 
+    /// Rebuilds the name → index maps from the name lists (an engine loaded from a snapshot
+    /// stores the lists only; the maps are hashed with this process's key).
+    pub(crate) fn index_names(&mut self) {
+        let index = |names: &mut dyn Iterator<Item = &String>| -> Map<String, u16> {
+            names
+                .enumerate()
+                .map(|(i, n)| (n.clone(), i as u16))
+                .collect()
+        };
+        self.action_ix = index(&mut self.actions.iter());
+        self.type_ix = index(&mut self.types.iter().map(|t| &t.name));
+        self.role_ix = index(&mut self.roles.iter().map(|r| &r.name));
+    }
+
     pub(crate) fn principal_everyone(&self) -> usize {
         self.roles.len()
     }

@@ -6,5 +6,6 @@ mod jsonparse;
 mod presets;
 mod protocol;
 mod seeds;
+mod snapshot;
 mod sort;
 mod tables;
