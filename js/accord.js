@@ -4,8 +4,10 @@
 // This layer converts and runs the plans the engine compiles (plan.js, user.js), nothing
 // else: inputs become JSON text or typed-array columns, the wasm module decides or compiles,
 // results become the caller's own objects. No rule logic lives here.
-import { RawEngine } from "./accord_wasm.js";
-import { AccordError, fail, str, array, under } from "./errors.js";
+// A namespace import: the runtime entry (runtime.js, bundled beside a wasm module without the
+// compilers) shares this module, and its glue has no RawEngine to import by name.
+import * as wasm from "./accord_wasm.js";
+import { AccordError, fail, str, array, under, kind } from "./errors.js";
 import { compile } from "./plan.js";
 import { User } from "./user.js";
 import { MAX_FAST_STRING, TAG_STR } from "./protocol.js";
@@ -14,7 +16,6 @@ import { guard, jsonText, addSymbols } from "./convert.js";
 import { put, slots, Columns, sentence } from "./columns.js";
 import { tenantInParts } from "./directory.js";
 
-export { presets } from "./presets.js";
 export { AccordError };
 export { default, initSync } from "./load.js";
 
@@ -24,6 +25,16 @@ export const definePolicy = (policy) => policy;
 const HANDLES = 4096; // users whose handles `tenant.can(userId, …)` keeps (then forgotten at once)
 
 
+// The engine's names in index order, with maps from name to index.
+function schemaOf(text) {
+  const s = JSON.parse(text);
+  return {
+    ...s,
+    typeIx: new Map(s.types.map((t, i) => [t.name, i])),
+    actionIx: new Map(s.actions.map((a, i) => [a, i])),
+  };
+}
+
 /** A compiled policy. `new Engine(policy)` validates and compiles it once. */
 export class Engine {
   #raw;
@@ -32,13 +43,8 @@ export class Engine {
   constructor(policy) {
     need();
     const text = jsonText(policy, "the policy");
-    this.#raw = guard(() => new RawEngine(text));
-    const s = JSON.parse(this.#raw.schema());
-    this.#schema = {
-      ...s,
-      typeIx: new Map(s.types.map((t, i) => [t.name, i])),
-      actionIx: new Map(s.actions.map((a, i) => [a, i])),
-    };
+    this.#raw = guard(() => new wasm.RawEngine(text));
+    this.#schema = schemaOf(this.#raw.schema());
   }
 
   /** Warnings found while validating (rules that can never apply). */
@@ -119,6 +125,24 @@ export class Tenant {
         }
       },
     };
+  }
+
+  /**
+   * A tenant from the bytes `tenant.save()` wrote (a `Uint8Array`, `ArrayBuffer` or view): it
+   * answers every question as the saved tenant did. Bytes that are not a whole snapshot
+   * throw `AccordError` `invalid_snapshot`; a snapshot of another format, `snapshot_version`.
+   */
+  static load(bytes) {
+    need();
+    const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
+    if (view === null) throw new AccordError("invalid_type", `the snapshot must be a Uint8Array, an ArrayBuffer or a view of one, found ${kind(bytes)}`, "");
+    const raw = guard(() => wasm.RawTenant.load(view));
+    return new Tenant(raw, schemaOf(raw.schema()));
+  }
+
+  /** The compiled policy and directory as bytes for `Tenant.load`: compile once, load anywhere. */
+  save() {
+    return this.#raw.save();
   }
 
   /**

@@ -105,4 +105,6 @@ pub use answer::explain::Decision;
 pub use engine::Engine;
 pub use error::{Error, Errors};
 pub use json::Json;
-pub use tenant::{Tenant, TenantBuilder};
+pub use tenant::Tenant;
+#[cfg(feature = "compiler")]
+pub use tenant::TenantBuilder;

@@ -6,12 +6,19 @@
 //! the pseudo-principal "everyone" for the policy's top-level rules. Action implication
 //! (`update` ⇒ `view`) is expanded at compile time, so evaluation never follows it.
 
+#[cfg(feature = "compiler")]
 pub mod compile;
 
-use crate::error::{Error, Errors, Sink};
+use crate::error::Error;
+#[cfg(feature = "compiler")]
+use crate::error::{Errors, Sink};
 use crate::hasher::Map;
+#[cfg(feature = "compiler")]
 use crate::json::Json;
-use crate::policy::{parse, validate, Effect, Scope};
+#[cfg(feature = "compiler")]
+use crate::policy::{parse, validate};
+use crate::policy::{Effect, Scope};
+#[cfg(feature = "compiler")]
 use compile::PolicyCompiler;
 
 /// Marks "none" in `u16` and `u32` index slots.
@@ -213,6 +220,7 @@ pub enum Lit {
 
 impl Engine {
     /// Compiles a policy document. Every error is reported at once.
+    #[cfg(feature = "compiler")]
     pub fn new(doc: &Json) -> Result<Engine, Errors> {
         let mut sink = Sink::default();
         let policy = parse::parse(doc, &mut sink);
@@ -222,6 +230,7 @@ impl Engine {
     }
 
     /// Parses JSON text and compiles it.
+    #[cfg(feature = "compiler")]
     pub fn from_json(text: &str) -> Result<Engine, Errors> {
         Engine::new(&Json::parse(text)?)
     }
