@@ -73,8 +73,8 @@ export class Engine {
 export class Tenant {
   #raw;
   #s;
-  #syms;
-  #nUsers;
+  #syms = null;
+  #nUsers = 0;
   #lastUser = null;
   #lastIx = -1;
   // Per user index, per (action, type): the fields a bulk question reads (see #question).
@@ -92,15 +92,12 @@ export class Tenant {
     if (!(raw && typeof raw.plan_json === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
     this.#raw = raw;
     this.#s = schema;
-    const syms = Object.create(null);
-    this.#nUsers = addSymbols(syms, raw.user_text(), raw.user_ends(), 0);
-    addSymbols(syms, raw.sym_text(), raw.sym_ends(), this.#nUsers);
-    this.#syms = syms;
     this.#nTypes = schema.types.length;
     // What the handles need of this tenant: the engine's plans, and its exact answers for the
     // records a plan cannot judge.
     let pre = null;
-    const symbols = { syms, users: this.#nUsers, pre: () => (pre ??= raw.user_pre()), fields: schema.fields, readsOrgs: schema.readsOrgs };
+    const tenant = this;
+    const symbols = { get syms() { return tenant.#table(); }, get users() { tenant.#table(); return tenant.#nUsers; }, pre: () => (pre ??= raw.user_pre()), fields: schema.fields, readsOrgs: schema.readsOrgs };
     const parents = Object.create(null);
     for (const t of schema.types) parents[t.name] = t.child ? t.parents.map((k) => schema.types[k].name) : null;
     this.#host = {
@@ -125,6 +122,19 @@ export class Tenant {
         }
       },
     };
+  }
+
+  // String → tenant symbol (user ids first), built on first use rather than with the tenant:
+  // a 100,000-user table costs tens of milliseconds, more than loading a snapshot.
+  #table() {
+    if (this.#syms === null) {
+      const syms = Object.create(null);
+      const raw = this.#raw;
+      this.#nUsers = addSymbols(syms, raw.user_text(), raw.user_ends(), 0);
+      addSymbols(syms, raw.sym_text(), raw.sym_ends(), this.#nUsers);
+      this.#syms = syms;
+    }
+    return this.#syms;
   }
 
   /**
@@ -228,7 +238,7 @@ export class Tenant {
     const n = records.length;
     const w = names.length;
     const name0 = names[0];
-    const syms = this.#syms;
+    const syms = this.#table();
     for (let i = 0; i < n; i++) {
       const rec = records[i];
       if (rec === null || typeof rec !== "object" || rec.type !== tname) return null;
@@ -252,7 +262,7 @@ export class Tenant {
   #user(userId) {
     // UIs ask many questions for one user in a row: remember the last one.
     if (userId === this.#lastUser) return this.#lastIx;
-    const u = this.#syms[userId];
+    const u = this.#table()[userId];
     this.#lastUser = userId;
     this.#lastIx = u !== undefined && u < this.#nUsers ? u : -1;
     return this.#lastIx;

@@ -32,6 +32,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next `n` bytes.
+    #[inline(always)]
     pub(super) fn raw(&mut self, n: usize) -> Result<&'a [u8], Bad> {
         let end = self.at.checked_add(n).ok_or("a length overflows")?;
         let b = self
@@ -42,10 +43,11 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
 
+    // Inlined, without `copy_from_slice`: at opt-level "s" (the shipped module) a call per
+    // number read made loading several times slower.
+    #[inline(always)]
     fn array<const N: usize>(&mut self) -> Result<[u8; N], Bad> {
-        let mut a = [0u8; N];
-        a.copy_from_slice(self.raw(N)?);
-        Ok(a)
+        <[u8; N]>::try_from(self.raw(N)?).map_err(|_| "the snapshot ends early")
     }
 
     /// A count of items of at least `min` bytes each, no more than the bytes left can hold.
@@ -91,6 +93,7 @@ macro_rules! number {
     ($($t:ty),*) => {$(
         impl Take for $t {
             const MIN: usize = std::mem::size_of::<$t>();
+            #[inline(always)]
             fn take(r: &mut Reader<'_>) -> Result<Self, Bad> {
                 Ok(<$t>::from_le_bytes(r.array()?))
             }
@@ -99,11 +102,7 @@ macro_rules! number {
                 let bytes = r.raw(n.checked_mul(<Self as Take>::MIN).ok_or("a length overflows")?)?;
                 Ok(bytes
                     .chunks_exact(<Self as Take>::MIN)
-                    .map(|c| {
-                        let mut a = [0u8; std::mem::size_of::<$t>()];
-                        a.copy_from_slice(c);
-                        <$t>::from_le_bytes(a)
-                    })
+                    .map(|c| <$t>::from_le_bytes(c.try_into().unwrap_or_default()))
                     .collect())
             }
         }
@@ -112,6 +111,7 @@ macro_rules! number {
 number!(u8, u16, u32, u64, f64);
 
 /// A one-byte tag, below `n`.
+#[inline(always)]
 fn tag(r: &mut Reader<'_>, n: u8) -> Result<u8, Bad> {
     match u8::take(r)? {
         t if t < n => Ok(t),
@@ -121,6 +121,7 @@ fn tag(r: &mut Reader<'_>, n: u8) -> Result<u8, Bad> {
 
 impl Take for bool {
     const MIN: usize = 1;
+    #[inline(always)]
     fn take(r: &mut Reader<'_>) -> Result<Self, Bad> {
         Ok(tag(r, 2)? == 1)
     }
@@ -361,6 +362,7 @@ impl Take for Val {
 
 impl Take for UserRec {
     const MIN: usize = 8 + 4 * 4 + 2 + 1;
+    #[inline(always)]
     fn take(r: &mut Reader<'_>) -> Result<Self, Bad> {
         Ok(UserRec {
             sys: r.take()?,
@@ -371,6 +373,18 @@ impl Take for UserRec {
             role: r.take()?,
             external: r.take()?,
         })
+    }
+
+    /// The bulk of a snapshot: one bounds check for all users, then each record read from
+    /// its own fixed-size chunk (the same fields, in the same order, as `take`).
+    fn take_all(r: &mut Reader<'_>, n: usize) -> Result<Vec<Self>, Bad> {
+        let size = <Self as Take>::MIN;
+        let bytes = r.raw(n.checked_mul(size).ok_or("a length overflows")?)?;
+        let mut out = Vec::with_capacity(n);
+        for chunk in bytes.chunks_exact(size) {
+            out.push(UserRec::take(&mut Reader::new(chunk))?);
+        }
+        Ok(out)
     }
 }
 

@@ -112,6 +112,23 @@ fn snapshot_every_preset_answers_identically_after_a_round_trip() {
     }
 }
 
+/// A directory read as text grows its id table as users come (no count to size it by): the
+/// grown table loads as it is, and finds every user.
+#[test]
+fn snapshot_of_a_grown_id_table_loads_and_finds_every_user() {
+    let mut dir = String::from(r#"{"plan":"standard","users":[{"id":"u0","role":"owner"}"#);
+    for i in 1..1000 {
+        dir += &format!(r#",{{"id":"u{i}","role":"member"}}"#);
+    }
+    dir += "]}";
+    let t = tenant("crm", &dir);
+    let loaded = Tenant::load(&t.save()).expect("loads");
+    for i in 0..1000u32 {
+        assert_eq!(loaded.user_index(&format!("u{i}")), Some(i));
+    }
+    assert_eq!(loaded.user_index("u1000"), None);
+}
+
 #[test]
 fn snapshot_saving_a_loaded_tenant_gives_the_same_bytes() {
     let bytes = zendesk().save();
