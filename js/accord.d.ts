@@ -70,6 +70,8 @@ export interface Policy {
   name?: string;
   description?: string;
   plans: string[];
+  /** How a plan is named in messages, by plan (`{ business_plus: "Business+" }`); else "the business plus plan". */
+  planLabels?: { [plan: string]: string };
   customRolePlan?: string;
   settings?: { [name: string]: { default?: boolean; plan?: PlanRequirement; label?: string; seed?: string } };
   implies?: { [action: string]: string | string[] };
@@ -84,6 +86,8 @@ export interface Policy {
 export interface User {
   id: string;
   role: string;
+  /** How messages name this user ("Lead L7 belongs to Elias Costa, …"); the id when absent. */
+  name?: string | null;
   managerId?: string | null;
   teams?: string[];
   org?: string;
@@ -131,6 +135,13 @@ export type ReasonCode =
   | "forbidden"
   | "unknown_user";
 
+/** One check a refused question fails, in words. */
+export interface Reason {
+  code: Exclude<ReasonCode, "allowed">;
+  /** A sentence a UI can show as it is. */
+  message: string;
+}
+
 export interface Decision {
   allowed: boolean;
   code: ReasonCode;
@@ -140,6 +151,12 @@ export interface Decision {
   rule: string | null;
   /** The lowest plan that would allow it, present only when the plan is what denies. */
   upgradeTo?: string;
+  /**
+   * Every check the deciding rule fails, most fundamental first: `external_org`, then
+   * `no_permission`, `out_of_scope`, `invalid_state`, `condition_failed`, `setting_disabled`,
+   * then `plan_required`. The first is `code` and `message`; empty when allowed.
+   */
+  reasons: Reason[];
 }
 
 export interface Denial<Id> {
@@ -225,7 +242,47 @@ export class Engine<P extends Policy = Policy> {
   constructor(policy: Policy | string);
   readonly warnings: ErrorDetail[];
   readonly plans: string[];
+  /** The policy as a UI reads it (labels included), without parsing the policy document. */
+  describe(): PolicyDescription;
   tenant(directory: Directory | string): Tenant<P>;
+}
+
+/** A name with the label messages use: the policy's own, else the name with `_` as spaces. */
+export interface Labelled {
+  name: string;
+  label: string;
+}
+
+/** What `engine.describe()` returns. */
+export interface PolicyDescription {
+  /** Lowest first. */
+  plans: Labelled[];
+  roles: (Labelled & { system: boolean })[];
+  /** `actions` are done on one record, `typeActions` on the type as a whole; `parents` only for a child type, `states` only with a workflow. */
+  types: (Labelled & { actions: string[]; typeActions: string[]; parents?: string[]; states?: string[] })[];
+  settings: (Labelled & { default: boolean })[];
+}
+
+/** Where one record field lives in SQL: an expression (used as given) and the one JSON type it holds. */
+export type SqlColumn = string | { sql: string; type?: "text" | "number" | "boolean" | "list" };
+
+export interface SqlOptions {
+  /** `"postgres"` (`$1…` placeholders) or `"sqlite"` (`?`; the same SQL runs on Cloudflare D1). */
+  dialect: "postgres" | "sqlite";
+  /** Record field name (`ownerId`, `parent.ownerId`, `orgs`, …) → SQL column. */
+  columns: { [field: string]: SqlColumn };
+  /** PostgreSQL: the first placeholder is `$(paramOffset + 1)`. */
+  paramOffset?: number;
+}
+
+/** A parameter: text, a number, a boolean (PostgreSQL), or a list of strings (a PostgreSQL `text[]`). */
+export type SqlParam = string | number | boolean | string[];
+
+export interface SqlResult {
+  /** A boolean SQL expression, never NULL, to put after `WHERE`. */
+  where: string;
+  /** Its parameters, in placeholder order. */
+  params: SqlParam[];
 }
 
 /** A record field a plan reads: `ownerId`, or `parent.ownerId` for a child type (ZS-6). */
@@ -253,17 +310,24 @@ export type Plan =
   | (PlanHead & { kind: "never"; code: ReasonCode; message: string; rule: string | null; upgradeTo?: string })
   | (PlanHead & { kind: "where"; where: PlanPredicate; sets: string[][] });
 
+/** Options of `check` and `permitted`: answer as if the account were on `plan` (`unknown_plan` if it is not one). */
+export interface WhatIf<P extends Policy = Policy> {
+  plan?: PlanName<P>;
+}
+
 /** One signed-in user: the tenant's questions without the user argument. */
 export class UserHandle<P extends Policy = Policy> {
   private constructor();
   readonly id: string;
   can<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, resource: R): boolean;
-  check<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, resource: R): Decision;
-  permitted<R extends RecordOf<P>>(resource: R): ActionOf<P, R["type"]>[];
+  check<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, resource: R, options?: WhatIf<P>): Decision;
+  permitted<R extends RecordOf<P>>(resource: R, options?: WhatIf<P>): ActionOf<P, R["type"]>[];
   filter<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, records: readonly R[]): R[];
   total<R extends RecordOf<P>>(records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
   bulk<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
   plan(action: string, type: string): Plan;
+  /** The question as SQL over records of `type` kept in PostgreSQL, SQLite or D1 (docs/sql.md). */
+  sql(action: string, type: string, options: SqlOptions): SqlResult;
 }
 
 /** A compiled account. With a typed policy (`P`), actions and record types are checked by TypeScript. */
@@ -281,12 +345,22 @@ export class Tenant<P extends Policy = Policy> {
   user(userId: string): UserHandle<P>;
   /** What remains of (userId, action, type) once the user is known. */
   plan(userId: string, action: string, type: string): Plan;
+  /**
+   * The ids of the users who may do `action` on `resource`, sorted as JavaScript sorts strings
+   * (a "Reassign to…" picker, who may approve an invite). Computed by inverting each rule's
+   * scope, then checking each candidate: exactly the users for whom `can` is true.
+   */
+  who<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, resource: R): string[];
   can<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, resource: R): boolean;
-  check<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, resource: R): Decision;
-  permitted<R extends RecordOf<P>>(userId: string, resource: R): ActionOf<P, R["type"]>[];
+  /** The decision; with `{ plan }`, as if the account were on that plan (an upgrade preview). */
+  check<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, resource: R, options?: WhatIf<P>): Decision;
+  /** The actions `userId` may do, sorted; with `{ plan }`, as if the account were on that plan. */
+  permitted<R extends RecordOf<P>>(userId: string, resource: R, options?: WhatIf<P>): ActionOf<P, R["type"]>[];
   filter<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, records: readonly R[]): R[];
   total<R extends RecordOf<P>>(userId: string, records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
   bulk<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
+  /** The question as SQL over records of `type` kept in PostgreSQL, SQLite or D1 (docs/sql.md). */
+  sql(userId: string, action: string, type: string, options: SqlOptions): SqlResult;
 }
 
 export type PresetName = "zendesk-sell" | "crm" | "slack" | "sales-ops";

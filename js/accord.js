@@ -24,6 +24,11 @@ export const definePolicy = (policy) => policy;
 
 const HANDLES = 4096; // users whose handles `tenant.can(userId, …)` keeps (then forgotten at once)
 
+// The what-if plan of a `check` or `permitted` call's options (undefined: the account's own).
+function planOption(options) {
+  const plan = options == null ? undefined : options.plan;
+  return plan === undefined ? undefined : str(plan, "`plan`");
+}
 
 // The engine's names in index order, with maps from name to index.
 function schemaOf(text) {
@@ -39,6 +44,7 @@ function schemaOf(text) {
 export class Engine {
   #raw;
   #schema;
+  #description = null;
 
   constructor(policy) {
     need();
@@ -55,6 +61,16 @@ export class Engine {
   /** Plan names, lowest first. */
   get plans() {
     return [...this.#schema.plans];
+  }
+
+  /**
+   * The policy as a UI reads it: `{ plans: [{ name, label }], roles: [{ name, label, system }],
+   * types: [{ name, label, actions, typeActions, parents?, states? }], settings: [{ name, label, default }] }`
+   * (plans lowest first, everything else in declaration order). A fresh object each call.
+   */
+  describe() {
+    this.#description ??= this.#raw.describe_json();
+    return JSON.parse(this.#description);
   }
 
   /** Compiles one account's directory (plan, settings, users) against this policy. */
@@ -79,6 +95,7 @@ export class Tenant {
   #lastIx = -1;
   // Per user index, per (action, type): the fields a bulk question reads (see #question).
   #questions = [];
+  #maskNames = new Map();
   #cols = new Columns();
   #encoding = false;
   #nTypes;
@@ -87,6 +104,8 @@ export class Tenant {
   #lastHandleId = null;
   #lastHandle = null;
   #host;
+  // Users' display names by index: undefined until first needed, null when none has one.
+  #nameList = undefined;
 
   constructor(raw, schema) {
     if (!(raw && typeof raw.plan_json === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
@@ -190,7 +209,8 @@ export class Tenant {
   }
 
   // The fields a bulk refusal of (user, action, records of type ty) reads, asked of the
-  // engine once and kept (field names), or null when such records take the general path.
+  // engine once and kept (a bit set over the engine's fields), or -1 when such records take
+  // the general path.
   #question(u, a, ty) {
     let row = this.#questions[u];
     if (row === undefined) {
@@ -199,17 +219,26 @@ export class Tenant {
     }
     const k = a * this.#nTypes + ty;
     let q = row[k];
-    if (q === undefined) {
-      const mask = this.#raw.bulk_fields(u, a, ty);
-      q = row[k] = mask < 0 ? null : slots(mask).map((i) => this.#s.fields[i]);
-    }
+    if (q === undefined) q = row[k] = this.#raw.bulk_fields(u, a, ty);
     return q;
+  }
+
+  // The field names of a bit set over the engine's fields, in slot order (kept).
+  #fieldNames(mask) {
+    let names = this.#maskNames.get(mask);
+    if (names === undefined) {
+      names = slots(mask).map((i) => this.#s.fields[i]);
+      this.#maskNames.set(mask, names);
+    }
+    return names;
   }
 
   // Encodes the refusal fields of every record into columns when all are records of one
   // non-child type with an id (the uniform path); null otherwise. One pass over the records,
   // no object per record, columns reused from call to call.
-  #uniform(u, a, records) {
+  // `to` (a user index, or -1) is the new owner of a reassignment: the fields their `view`
+  // question reads go along, so the engine can tell whether they may receive each record.
+  #uniform(u, a, records, to) {
     const n = records.length;
     const s = this.#s;
     if (u < 0 || n === 0 || s.readsOrgs) return null;
@@ -218,8 +247,14 @@ export class Tenant {
     const tname = first.type;
     const ty = s.typeIx.get(tname);
     if (ty === undefined || s.types[ty].child) return null;
-    const names = this.#question(u, a, ty);
-    if (names === null) return null;
+    let mask = this.#question(u, a, ty);
+    if (mask < 0) return null;
+    const view = s.actionIx.get("view");
+    if (to >= 0 && view !== undefined) {
+      const theirs = this.#question(to, view, ty);
+      if (theirs > 0) mask |= theirs;
+    }
+    const names = this.#fieldNames(mask);
     // A getter on a record may call back into this tenant: such a call gets columns of its own.
     const cols = this.#encoding ? new Columns() : this.#cols;
     const w = names.length;
@@ -268,24 +303,73 @@ export class Tenant {
     return this.#lastIx;
   }
 
+  // Display names by user index (null when no user has one), read from the engine once.
+  #names() {
+    if (this.#nameList === undefined) {
+      const ends = this.#raw.name_ends();
+      if (ends.length === 0) this.#nameList = null;
+      else {
+        const text = this.#raw.name_text();
+        const list = new Array(ends.length);
+        for (let i = 0, start = 0; i < ends.length; start = ends[i], i++) list[i] = text.slice(start, ends[i]);
+        this.#nameList = list;
+      }
+    }
+    return this.#nameList;
+  }
+
+  // How the engine words a user id in a sentence: the user's name when it has one.
+  #person() {
+    const names = this.#names();
+    if (names === null) return null;
+    const syms = this.#table();
+    const n = this.#nUsers;
+    return (x) => {
+      const k = syms[x];
+      return k !== undefined && k < n && names[k] !== "" ? names[k] : x;
+    };
+  }
+
   /** May `userId` do `action` on `resource`? The hot path: a boolean, no explanation. */
   can(userId, action, resource) {
     return this.#handle(userId).can(action, resource);
   }
 
-  /** The decision with its reason: `{ allowed, code, message, rule, upgradeTo? }`. */
-  check(userId, action, resource) {
+  /**
+   * The decision with its reason: `{ allowed, code, message, rule, upgradeTo?, reasons }`;
+   * `{ plan }` answers as if the account were on that plan (an upgrade preview).
+   */
+  check(userId, action, resource, options) {
     try {
-      return JSON.parse(this.#raw.check_json(str(userId, "the user id"), str(action, "the action"), jsonText(resource, "the resource")));
+      return JSON.parse(this.#raw.check_json(str(userId, "the user id"), str(action, "the action"), jsonText(resource, "the resource"), planOption(options)));
     } catch (e) {
       throw fail(e);
     }
   }
 
-  /** The actions `userId` may do on `resource`, sorted (which buttons to show). */
-  permitted(userId, resource) {
+  /** The actions `userId` may do on `resource`, sorted (which buttons to show); `{ plan }` as for `check`. */
+  permitted(userId, resource, options) {
     try {
-      return JSON.parse(this.#raw.permitted_json(str(userId, "the user id"), jsonText(resource, "the resource")));
+      return JSON.parse(this.#raw.permitted_json(str(userId, "the user id"), jsonText(resource, "the resource"), planOption(options)));
+    } catch (e) {
+      throw fail(e);
+    }
+  }
+
+  /** The ids of the users who may do `action` on `resource`, sorted (assignee pickers). */
+  who(action, resource) {
+    try {
+      // The engine lists them in directory order; sorted here, in JavaScript's own order.
+      return JSON.parse(this.#raw.who_json(str(action, "the action"), jsonText(resource, "the resource"))).sort();
+    } catch (e) {
+      throw fail(e);
+    }
+  }
+
+  /** The question as SQL for records in a database: `{ where, params }` (see docs/sql.md). */
+  sql(userId, action, type, options) {
+    try {
+      return JSON.parse(this.#raw.sql_json(str(userId, "the user id"), str(action, "the action"), str(type, "the type"), jsonText(options, "the SQL options")));
     } catch (e) {
       throw fail(e);
     }
@@ -326,7 +410,12 @@ export class Tenant {
     if (to !== undefined) str(to, "`to`");
     const a = this.#s.actionIx.get(action);
     const u = this.#user(userId);
-    const one = a === undefined ? null : this.#uniform(u, a, records);
+    let toIx = -1;
+    if (to !== undefined) {
+      const k = this.#table()[to];
+      toIx = k !== undefined && k < this.#nUsers ? k : -1;
+    }
+    const one = a === undefined ? null : this.#uniform(u, a, records, toIx);
     if (one === null) {
       const res = JSON.parse(this.#raw.bulk_json(userId, action, jsonText(records, "the records"), to));
       return {
@@ -341,7 +430,8 @@ export class Tenant {
     // U+FDD0 its id, U+FDD1 its parent's id, U+FDD2 + k the value of field k (a user or team
     // the engine knows). Put back the caller's own values, exactly as the engine prints them.
     const fields = this.#s.fields;
-    const templates = JSON.parse(text).map(([code, message]) => ({ code, build: sentence(message, fields) }));
+    const person = this.#person();
+    const templates = JSON.parse(text).map(([code, message]) => ({ code, build: sentence(message, fields, person) }));
     const allowed = [];
     const denied = [];
     for (let i = 0; i < n; i++) {

@@ -67,7 +67,9 @@ export class Columns {
 // A refusal worded once by the engine, with marks where each record's own values go (its id,
 // its parent's id, a field's value: see MARKS), as a function of the record: the engine's
 // words with the caller's own values, exactly as the engine prints them.
-export function sentence(message, fields) {
+// `person`, when the tenant's users have display names, turns a user id into the name the
+// engine words it with (the marks of user fields then read the name, as the engine does).
+export function sentence(message, fields, person = null) {
   const pieces = message.split(MARKS);
   const text = (x) => (x == null ? "" : String(x));
   const reader = (mark) => {
@@ -80,6 +82,12 @@ export function sentence(message, fields) {
     }
     if (m === MARK_PARENT) return (r) => (r.parent == null ? "" : text(r.parent.id));
     const name = fields[m - MARK_FIELD];
+    if (person !== null) {
+      return (r) => {
+        const x = r[name];
+        return typeof x === "string" ? person(x) : text(x);
+      };
+    }
     return (r) => {
       const x = r[name];
       return typeof x === "string" ? x : text(x);

@@ -74,6 +74,7 @@
 
 pub mod limits;
 pub mod presets;
+pub mod sql;
 
 // The stages themselves: reachable for the tests, benches and fuzzers, which check internals
 // against a reference, but not part of the API a Rust user sees.
@@ -101,7 +102,7 @@ pub mod tenant;
 pub mod wasm;
 
 pub use answer::batch::{Bulk, Group, Refusal, Total};
-pub use answer::explain::Decision;
+pub use answer::explain::{Decision, Reason};
 pub use engine::Engine;
 pub use error::{Error, Errors};
 pub use json::Json;

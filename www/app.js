@@ -4,7 +4,7 @@
 // result comes from `tenant.check / filter / total / bulk`.
 import init, { Engine, AccordError } from "./pkg/accord.js";
 import { PRODUCT_INFO, label } from "./shared/products.js";
-import { h, fill, toast, planLabel, closePopover, initials } from "./lib/ui.js";
+import { h, fill, toast, planLabel, closePopover, initials, useDescription, roleLabelOf } from "./lib/ui.js";
 import { call, mountLog } from "./lib/api.js";
 import { renderRecords, preselectZs9 } from "./lib/records-view.js";
 import { renderReport } from "./lib/report.js";
@@ -80,12 +80,14 @@ async function loadProduct(product, { user, plan } = {}) {
   S.records = st.records;
   S.users = new Map(st.directory.users.map((u) => [u.id, u]));
   S.engine = new Engine(st.policy);
+  S.description = S.engine.describe();
+  useDescription(S.description);
   S.tenant = S.engine.tenant(st.directory);
   S.view = {};
   const wanted = user && S.users.has(user) ? user : S.users.has(S.info.defaultUser) ? S.info.defaultUser : st.directory.users[0].id;
   S.user = wanted;
   $("product").value = product;
-  if (plan && plan !== S.directory.plan && S.policy.plans.includes(plan)) await setAccount({ plan }, { silent: true });
+  if (plan && plan !== S.directory.plan && S.description.plans.some((p) => p.name === plan)) await setAccount({ plan }, { silent: true });
   fillControls();
   mountPolicy($("policy"), S);
   render();
@@ -93,7 +95,7 @@ async function loadProduct(product, { user, plan } = {}) {
 }
 
 function fillControls() {
-  $("plan").replaceChildren(...S.policy.plans.map((p) => h("option", { value: p }, planLabel(p))));
+  $("plan").replaceChildren(...S.description.plans.map((p) => h("option", { value: p.name }, p.label)));
   $("plan").value = S.directory.plan;
   const groups = [
     [1, "VP"],
@@ -116,20 +118,37 @@ function fillControls() {
       .filter(Boolean),
   );
   $("user").value = S.user;
-  const settings = Object.entries(S.policy.settings ?? {});
   $("settings").replaceChildren(
-    ...settings.map(([name, def]) => {
-      const on = S.directory.settings?.[name] ?? def.default ?? false;
+    ...S.description.settings.map(({ name, label: text, default: def }) => {
+      const on = S.directory.settings?.[name] ?? def;
       const box = h("input", { type: "checkbox", checked: on, dataset: { testid: `setting-${name}` } });
       box.addEventListener("change", () => setAccount({ settings: { ...S.directory.settings, [name]: box.checked } }));
-      return h("label.setting", { title: `Account setting ${name}${def.seed ? ` (${def.seed})` : ""}` }, box, def.label ?? label(name), def.seed ? h("span.seed", {}, def.seed) : null);
+      return h("label.setting", { title: `Account setting ${name}` }, box, text);
     }),
   );
 }
 
 export function roleLabel(role) {
-  const r = S.policy?.roles?.[role] ?? S.policy?.systemRoles?.[role];
-  return r?.label ?? label(role);
+  return roleLabelOf(role);
+}
+
+// The upgrade hint: what the next plan adds for this user, asked as if the account were on it
+// (check/permitted with { plan }), over the type-level actions of every record type.
+function upsell() {
+  const plans = S.description.plans;
+  const at = plans.findIndex((p) => p.name === S.directory.plan);
+  const next = plans[at + 1];
+  if (!next) return null;
+  const adds = [];
+  for (const t of S.description.types) {
+    if (t.parents) continue;
+    const now = new Set(S.tenant.permitted(S.user, { type: t.name }));
+    for (const a of S.tenant.permitted(S.user, { type: t.name }, { plan: next.name })) {
+      if (!now.has(a)) adds.push(S.tenant.check(S.user, a, { type: t.name }, { plan: next.name }).message.replace(/^You may /, "").replace(/\.$/, ""));
+    }
+  }
+  if (!adds.length) return null;
+  return h("span.upsell", { "data-testid": "upsell", title: adds.join("\n") }, `${next.label} adds for you: ${adds.slice(0, 3).join(", ")}${adds.length > 3 ? ` and ${adds.length - 3} more` : ""}`);
 }
 
 function renderWho() {
@@ -150,7 +169,7 @@ function renderWho() {
       u.org && u.org !== S.directory.org ? h("span.ext", {}, ` external: ${u.org}`) : null,
       u.outOfOffice ? h("span.ext", {}, " out of office") : null,
     ),
-    h("span.plan-badge", { "data-testid": "plan-badge" }, `${S.info.label} · ${planLabel(S.directory.plan)} plan`),
+    h("span.plan-side", {}, h("span.plan-badge", { "data-testid": "plan-badge" }, `${S.info.label} · ${planLabel(S.directory.plan)} plan`), upsell()),
   );
 }
 

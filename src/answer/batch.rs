@@ -3,13 +3,16 @@
 //! then costs one resolution and one evaluation.
 
 use crate::answer::explain::Ids;
+use crate::engine::Fixed;
 use crate::error::{join, Error};
+use crate::eval::Verdict;
 use crate::json::text::{id_text, number_key};
 use crate::json::write::{json_object, object, raw, ToJson};
 use crate::json::Json;
 use crate::limits;
 use crate::plan::Plans;
 use crate::tenant::value::Resource;
+use crate::tenant::value::Val;
 use crate::tenant::Tenant;
 use serde::Serialize;
 
@@ -146,8 +149,51 @@ impl Tenant {
         }
     }
 
+    /// The action a new owner must be allowed on a record they receive: `view`, when the
+    /// record's own type declares it.
+    pub(crate) fn receive_action(&self, resource: &Resource) -> Option<u16> {
+        let ty = resource.child.unwrap_or(resource.facts.ty);
+        let view = *self.engine.action_ix.get("view")?;
+        let kind = self
+            .engine
+            .types
+            .get(ty as usize)?
+            .kind
+            .get(view as usize)?;
+        (*kind == crate::engine::ActionKind::Record).then_some(view)
+    }
+
+    /// Why user `to` may not receive the record (`None`: they may): their verdict on viewing
+    /// it as it will be, owned by them (a child record's rules read its parent, which keeps its
+    /// owner). Records whose type has no `view` may go to anyone of the account.
+    pub(crate) fn receiving(
+        &self,
+        to: u32,
+        resource: &Resource,
+    ) -> Option<(Verdict, u16, Resource)> {
+        let view = self.receive_action(resource)?;
+        let mut theirs = resource.clone();
+        if theirs.child.is_none() {
+            if let Some(f) = self
+                .engine
+                .fixed
+                .get(Fixed::Owner.index())
+                .and_then(|&slot| theirs.facts.fields.get_mut(slot as usize))
+            {
+                *f = Val::Str(to);
+            }
+        }
+        if self.allows(Some(to), view, &theirs) {
+            return None;
+        }
+        let v = self.verdict(Some(to), view, &theirs);
+        Some((v, view, theirs))
+    }
+
     /// Per-record decisions for a bulk action (ZS-9): allowed ids, and refused ids with reasons.
-    /// `to`, when given, must be a user of this account (the new owner of a reassignment).
+    /// `to`, when given, must be a user of this account (the new owner of a reassignment), and
+    /// a record the user may act on is still refused when `to` may not receive it (may not
+    /// view it once it is theirs): the code is theirs, the message says who cannot take it.
     pub fn bulk(
         &self,
         user: &str,
@@ -157,6 +203,7 @@ impl Tenant {
     ) -> Result<Bulk, Error> {
         check_count(records.len())?;
         self.new_owner(to)?;
+        let to = to.and_then(|t| self.user_index(t));
         let u = self.user_index(user);
         let mut out = Bulk::default();
         let mut plans = Plans::new(u);
@@ -176,22 +223,30 @@ impl Tenant {
                 true => crate::eval::Verdict::Allowed { rule: 0 },
                 false => self.verdict(u, a, &s),
             };
-            if v.allowed() {
+            let parent = rec.get("parent").and_then(id_text);
+            let ids = Ids {
+                user,
+                record: Some(&id),
+                parent: parent.as_deref(),
+                field_marks: false,
+            };
+            let receiving = match (v.allowed(), to) {
+                (true, Some(to)) => self.receiving(to, &s).map(|r| (to, r)),
+                _ => None,
+            };
+            if let Some((to, (v, view, theirs))) = receiving {
+                let (code, message) = self.receive_words(to, v, view, &theirs, ids);
+                out.denied.push(Refusal {
+                    index: i,
+                    id,
+                    code,
+                    message,
+                });
+            } else if v.allowed() {
                 out.allowed.push(id);
                 out.allowed_index.push(i);
             } else {
-                let parent = rec.get("parent").and_then(id_text);
-                let d = self.decision(
-                    v,
-                    a,
-                    &s,
-                    Ids {
-                        user,
-                        record: Some(&id),
-                        parent: parent.as_deref(),
-                        field_marks: false,
-                    },
-                );
+                let d = self.decision(v, a, &s, ids);
                 out.denied.push(Refusal {
                     index: i,
                     id,

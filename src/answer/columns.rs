@@ -49,6 +49,14 @@ impl Tenant {
         Some(fields & !self.unread_fields())
     }
 
+    /// The fields [`bulk_columns`](Tenant::bulk_columns) also encodes when reassigning records
+    /// of type `ty` to user `to`: those their `view` question reads (see
+    /// [`Tenant::receiving`]). `None` when records of the type may go to anyone.
+    pub fn receive_fields(&self, to: u32, ty: u32) -> Option<u64> {
+        let view = *self.engine.action_ix.get("view")?;
+        self.bulk_fields(to, view as u32, ty)
+    }
+
     /// Fills `s` as a record of type `ty` whose fields in `mask` have the given values (in
     /// slot order, compact encoding) and whose other fields are absent.
     pub fn fill_masked(&self, s: &mut Resource, ty: u16, mask: u64, tags: &[u8], vals: &[f64]) {
@@ -92,7 +100,9 @@ impl Tenant {
         self.new_owner(to)?;
         let internal = || Error::new("internal", "records of this type take the exact path", "");
         let user = self.user_index(user_id).ok_or_else(internal)?;
-        let mask = self.bulk_fields(user, action, ty).ok_or_else(internal)?;
+        let to = to.and_then(|t| self.user_index(t));
+        let mask = self.bulk_fields(user, action, ty).ok_or_else(internal)?
+            | to.and_then(|to| self.receive_fields(to, ty)).unwrap_or(0);
         let a = action as u16;
         let plan = self.plan_for(Some(user), a, ty as u16).ok();
         let mut batch = Columns::new(self, ty as u16, mask, out.len());
@@ -103,10 +113,12 @@ impl Tenant {
                     Some(p) => p.allows(self, s),
                     None => self.allows(Some(user), a, s),
                 };
-                if allowed {
-                    0
-                } else {
-                    words.refusal(Some(user), a, s)
+                if !allowed {
+                    return words.refusal(Some(user), a, s);
+                }
+                match to.and_then(|to| self.receiving(to, s).map(|r| (to, r))) {
+                    Some((to, (v, view, theirs))) => words.receive_refusal(to, v, view, &theirs),
+                    None => 0,
                 }
             });
         }

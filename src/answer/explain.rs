@@ -4,7 +4,7 @@
 
 use crate::engine::{ActionKind, Fixed, NONE32};
 use crate::eval::{Stage, Verdict};
-use crate::json::write::{object, ToJson};
+use crate::json::write::{json_object, object, ToJson};
 use crate::policy::Scope;
 use crate::tenant::value::{Resource, Val};
 use crate::tenant::Tenant;
@@ -24,6 +24,16 @@ pub struct Decision {
     /// The lowest plan that would allow it, when the plan is what denies.
     #[serde(rename = "upgradeTo", skip_serializing_if = "Option::is_none")]
     pub upgrade_to: Option<String>,
+    /// Every check the deciding rule fails, most fundamental first (the first is `code` and
+    /// `message`); empty when allowed.
+    pub reasons: Vec<Reason>,
+}
+
+/// One check a refused question fails, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub code: &'static str,
+    pub message: String,
 }
 
 /// The strings a message may quote that the resolved resource does not keep.
@@ -48,6 +58,7 @@ impl Verdict {
             Verdict::Allowed { .. } => "allowed",
             Verdict::UnknownUser => "unknown_user",
             Verdict::NoPermission => "no_permission",
+            Verdict::ClosedToOrg => "external_org",
             Verdict::Forbidden { .. } => "forbidden",
             Verdict::PlanRequired { .. } => "plan_required",
             Verdict::Missed { stage, .. } => match stage {
@@ -86,9 +97,10 @@ impl Tenant {
             Verdict::Allowed { rule } => (0u64, rule, 0u64),
             Verdict::UnknownUser => (1, 0, 0),
             Verdict::NoPermission => (2, 0, 0),
+            Verdict::ClosedToOrg => (6, 0, 0),
             Verdict::Forbidden { rule } => (3, rule, 0),
             Verdict::PlanRequired { rule, upgrade_to } => (4, rule, upgrade_to as u64),
-            Verdict::Missed { rule, stage } => (5, rule, stage as u64),
+            Verdict::Missed { rule, stage, .. } => (5, rule, stage as u64),
         };
         let f = &resource.facts;
         let mut key = [0u64; 12];
@@ -139,14 +151,98 @@ impl Tenant {
             Verdict::PlanRequired { upgrade_to, .. } => e.plans.get(upgrade_to as usize).cloned(),
             _ => None,
         };
-        let message = capitalise(self.sentence(v, action, resource, ids, upgrade_to.as_deref()));
+        let message = capitalise(self.sentence(v, action, resource, ids));
+        let reasons = match v {
+            Verdict::Allowed { .. } => Vec::new(),
+            Verdict::Missed {
+                rule,
+                fails,
+                lo,
+                stage,
+            } => crate::eval::Stage::ALL
+                .into_iter()
+                .filter(|s| fails & s.bit() != 0)
+                .map(|s| {
+                    // The plan's own words: an upgrade when the plan is below the window.
+                    let one = match s {
+                        Stage::Plan if lo != crate::engine::NONE8 => Verdict::PlanRequired {
+                            rule,
+                            upgrade_to: lo,
+                        },
+                        _ => Verdict::Missed {
+                            rule,
+                            stage: s,
+                            fails,
+                            lo,
+                        },
+                    };
+                    Reason {
+                        code: one.code(),
+                        message: if s == stage {
+                            message.clone()
+                        } else {
+                            capitalise(self.sentence(one, action, resource, ids))
+                        },
+                    }
+                })
+                .collect(),
+            // Another organisation, and no role would open it: say so, then that no role of
+            // theirs grants it.
+            Verdict::ClosedToOrg => vec![
+                Reason {
+                    code: v.code(),
+                    message: message.clone(),
+                },
+                Reason {
+                    code: Verdict::NoPermission.code(),
+                    message: capitalise(self.sentence(
+                        Verdict::NoPermission,
+                        action,
+                        resource,
+                        ids,
+                    )),
+                },
+            ],
+            _ => vec![Reason {
+                code: v.code(),
+                message: message.clone(),
+            }],
+        };
         Decision {
             allowed: v.allowed(),
             code: v.code(),
             message,
             rule: rule.map(|r| r.id.clone()),
             upgrade_to,
+            reasons,
         }
+    }
+
+    /// The words of a record refused because user `to`, its new owner, may not receive it:
+    /// their verdict's code, and who may not do what.
+    #[doc(hidden)]
+    pub fn receive_words(
+        &self,
+        to: u32,
+        v: Verdict,
+        view: u16,
+        theirs: &Resource,
+        ids: Ids<'_>,
+    ) -> (&'static str, String) {
+        let who = self.user_words(to).unwrap_or("the new owner");
+        let ty = theirs.child.unwrap_or(theirs.facts.ty);
+        let it = capitalise(self.thing(ty, ids.record, false));
+        let verb = self
+            .engine
+            .phrases
+            .get(view as usize)
+            .and_then(Option::as_deref)
+            .map(str::to_owned)
+            .unwrap_or_else(|| words(self.engine.action_name(view)));
+        (
+            v.code(),
+            format!("{it} cannot go to {who}, who may not {verb} it."),
+        )
     }
 
     /// "lead L7" or "leads" (type-level), for the resource's own type.
@@ -204,7 +300,7 @@ impl Tenant {
     }
 
     /// Who a fixed field of the record names: a mark for a known name when `ids` asks for
-    /// marks, else as [`who`](Tenant::who) words it.
+    /// marks, else as [`person`](Tenant::person) words it.
     fn who_field(&self, f: &crate::tenant::value::Facts, which: Fixed, ids: Ids<'_>) -> String {
         let v = self.fixed(f, which);
         let slot = self
@@ -217,34 +313,32 @@ impl Tenant {
             Val::Str(s) if ids.field_marks && s != NONE32 => {
                 char::from_u32(FIELD_MARK + slot as u32)
                     .map(String::from)
-                    .unwrap_or_else(|| self.who(v))
+                    .unwrap_or_else(|| self.person(v))
             }
-            _ => self.who(v),
+            _ => self.person(v),
         }
     }
 
-    fn who(&self, v: Val) -> String {
+    /// A user by display name (else id), any other known string as it is.
+    fn person(&self, v: Val) -> String {
         match v {
+            Val::Str(s) if (s as usize) < self.users.len() => {
+                self.user_words(s).unwrap_or("someone").to_owned()
+            }
             Val::Str(s) if s != NONE32 => self.sym_str(s).unwrap_or("someone").to_owned(),
             Val::Str(_) => "someone outside this account".to_owned(),
             _ => "no one".to_owned(),
         }
     }
 
-    fn sentence(
-        &self,
-        v: Verdict,
-        action: u16,
-        resource: &Resource,
-        ids: Ids<'_>,
-        upgrade: Option<&str>,
-    ) -> String {
+    fn sentence(&self, v: Verdict, action: u16, resource: &Resource, ids: Ids<'_>) -> String {
         let doing = self.doing(action, resource, ids);
         let base = match v {
             Verdict::Allowed { .. } => return format!("you may {doing}."),
             Verdict::UnknownUser => {
                 return format!("there is no user {} in this account.", ids.user)
             }
+            Verdict::ClosedToOrg => self.closed_message(ids, &doing),
             Verdict::NoPermission => {
                 let role = self
                     .users
@@ -263,16 +357,18 @@ impl Tenant {
                     .unwrap_or("");
                 format!("rule {id} forbids you to {doing}.")
             }
-            Verdict::PlanRequired { .. } => format!(
-                "upgrade to the {} plan to {doing}.",
-                words(upgrade.unwrap_or("next"))
+            Verdict::PlanRequired { upgrade_to, .. } => format!(
+                "upgrade to {} to {doing}.",
+                self.engine.plan_words(upgrade_to)
             ),
-            Verdict::Missed { rule, stage } => {
+            Verdict::Missed { rule, stage, .. } => {
                 self.missed(rule, stage, action, resource, ids, &doing)
             }
         };
         match (resource.child, ids.record) {
-            (Some(child), Some(id)) if !matches!(v, Verdict::NoPermission) => {
+            (Some(child), Some(id))
+                if !matches!(v, Verdict::NoPermission | Verdict::ClosedToOrg) =>
+            {
                 format!(
                     "{} follows {}: {}",
                     self.thing(child, Some(id), false),
@@ -333,14 +429,7 @@ impl Tenant {
                 Scope::Manager => self.manager_message(doing, ids),
                 Scope::All => format!("you may not {doing}."),
             },
-            Stage::External => {
-                let org = self
-                    .user_index(ids.user)
-                    .and_then(|u| self.users.get(u as usize))
-                    .map(|u| self.who(Val::Str(u.org)))
-                    .unwrap_or_default();
-                format!("you belong to {org}, another organisation, and this is not open to other organisations: you may not {doing}.")
-            }
+            Stage::External => self.closed_message(ids, doing),
             Stage::Setting => {
                 let s = r.setting.and_then(|s| self.engine.settings.get(s as usize));
                 let name = s
@@ -352,13 +441,22 @@ impl Tenant {
         }
     }
 
+    fn closed_message(&self, ids: Ids<'_>, doing: &str) -> String {
+        let org = self
+            .user_index(ids.user)
+            .and_then(|u| self.users.get(u as usize))
+            .map(|u| self.person(Val::Str(u.org)))
+            .unwrap_or_default();
+        format!("you belong to {org}, another organisation, and this is not open to other organisations: you may not {doing}.")
+    }
+
     fn manager_message(&self, doing: &str, ids: Ids<'_>) -> String {
         let manager = self
             .user_index(ids.user)
             .and_then(|u| self.users.get(u as usize))
             .map(|u| u.manager)
             .unwrap_or(NONE32);
-        match self.user_id(manager) {
+        match self.user_words(manager) {
             Some(m) => format!("your manager {m} may not {doing} either."),
             None => format!("you have no manager whose access you share, so you may not {doing}."),
         }
@@ -443,6 +541,30 @@ impl<'a> Refusals<'a> {
         at + 1
     }
 
+    /// 1 + the index of the sentence refusing `s` because user `to` may not receive it
+    /// (their verdict `v` on viewing it once it is theirs, `theirs`).
+    pub fn receive_refusal(&mut self, to: u32, v: Verdict, view: u16, theirs: &Resource) -> u32 {
+        let t = self.t;
+        let next = self.sentences.len() as u32;
+        let mut key = t.wording_key(v, view, theirs);
+        if let Some(first) = key.first_mut() {
+            // Apart from the sentences of the user's own refusals.
+            *first |= 0x80;
+        }
+        let at = *self.seen.entry(key).or_insert(next);
+        if at == next {
+            let ids = Ids {
+                user: self.user_id,
+                record: Some("\u{FDD0}"),
+                parent: Some("\u{FDD1}"),
+                field_marks: true,
+            };
+            self.sentences
+                .push(t.receive_words(to, v, view, theirs, ids));
+        }
+        at + 1
+    }
+
     /// The `(code, sentence)` of each distinct refusal, by index.
     pub fn into_sentences(self) -> Vec<(&'static str, String)> {
         self.sentences
@@ -462,7 +584,10 @@ impl ToJson for Decision {
                     "upgradeTo",
                     self.upgrade_to.as_ref().map(|u| u as &dyn ToJson),
                 ),
+                ("reasons", Some(&self.reasons)),
             ],
         );
     }
 }
+
+json_object!(Reason { "code" => code, "message" => message });

@@ -159,6 +159,18 @@ impl<'p> PolicyCompiler<'p> {
             has_deny,
             name: self.p.name.clone(),
             plans: self.p.plans.iter().map(|n| n.name.clone()).collect(),
+            plan_labels: self
+                .p
+                .plans
+                .iter()
+                .map(|n| {
+                    self.p
+                        .plan_labels
+                        .iter()
+                        .find(|(p, _)| p.name == n.name)
+                        .map(|(_, l)| l.clone())
+                })
+                .collect(),
             settings,
             phrases: self
                 .names

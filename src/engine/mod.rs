@@ -8,6 +8,7 @@
 
 #[cfg(feature = "compiler")]
 pub mod compile;
+pub mod describe;
 
 use crate::error::Error;
 #[cfg(feature = "compiler")]
@@ -77,6 +78,8 @@ pub const NONE8: u8 = u8::MAX;
 pub struct Engine {
     pub(crate) name: Option<String>,
     pub(crate) plans: Vec<String>,
+    /// Per plan: its label from `planLabels`, if the policy gives one.
+    pub(crate) plan_labels: Vec<Option<String>>,
     pub(crate) settings: Vec<SettingInfo>,
     pub(crate) actions: Vec<String>,
     /// Action indices in alphabetical order of their names (for sorted `permitted` lists).
@@ -248,6 +251,21 @@ impl Engine {
     /// Plan names from lowest to highest.
     pub fn plans(&self) -> &[String] {
         &self.plans
+    }
+
+    /// How plan index `i` reads in a message: its label, else "the <name> plan".
+    #[doc(hidden)]
+    pub fn plan_words(&self, i: u8) -> String {
+        match self.plan_labels.get(i as usize).and_then(Option::as_deref) {
+            Some(label) => label.to_owned(),
+            None => format!(
+                "the {} plan",
+                self.plans
+                    .get(i as usize)
+                    .map(|p| p.replace('_', " "))
+                    .unwrap_or_else(|| "next".to_owned())
+            ),
+        }
     }
 
     /// Type names in declaration order.

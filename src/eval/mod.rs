@@ -1,38 +1,104 @@
 //! Evaluation: one question (user, action, resolved record) → a [`Verdict`].
 //!
-//! Each candidate rule is checked in a fixed order of stages, and the first stage that fails
-//! is remembered: workflow state, condition, scope, organisation, setting, plan. The boolean
-//! path ([`Tenant::allows`]) stops at the first rule that passes; the explaining path
-//! ([`Tenant::verdict`]) runs the same checks and keeps the nearest miss, so `can` and `check`
-//! can never disagree. Deny rules, if any, win over allow rules.
+//! Each candidate rule is checked in a fixed order of stages: workflow state, condition,
+//! scope, organisation, setting, plan. The boolean path ([`Tenant::allows`]) stops at the
+//! first rule that passes; the explaining path ([`Tenant::verdict`]) runs every check of
+//! every rule and keeps the nearest miss, so `can` and `check` can never disagree. Deny rules,
+//! if any, win over allow rules.
+//!
+//! A miss is explained by its most fundamental failed check ([`Stage`] order: what the person
+//! cannot change inside the account first, the plan last), and the nearest miss is the rule
+//! whose most fundamental failure is the mildest (docs/policy.md, "Nearest miss").
 
 mod reads;
 
-use crate::engine::{CNode, Engine, Fixed, Grant, Lit, Opd, Rule, NONE16, NONE32};
+use crate::engine::{CNode, Engine, Fixed, Grant, Lit, Opd, Rule, NONE16, NONE32, NONE8};
 use crate::policy::{Effect, Scope};
 use crate::tenant::value::{Facts, Resource, Val};
 use crate::tenant::Tenant;
 
-/// The stages a rule is checked in; a later stage is a nearer miss.
+/// The checks a rule may fail, most fundamental first: the organisation (the person cannot
+/// change it inside the account), then what an admin can change (the record's scope, its
+/// workflow state, the rule's condition, a setting), then the plan (an upgrade). A rule's
+/// miss is named by its first failed check in this order; a later one is a nearer miss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
-    State = 1,
-    Condition = 2,
-    Scope = 3,
-    External = 4,
-    Setting = 5,
-    Plan = 6,
+    External = 0,
+    Scope = 1,
+    State = 2,
+    Condition = 3,
+    Setting = 4,
+    Plan = 5,
+}
+
+impl Stage {
+    /// Every stage, most fundamental first.
+    pub const ALL: [Stage; 6] = [
+        Stage::External,
+        Stage::Scope,
+        Stage::State,
+        Stage::Condition,
+        Stage::Setting,
+        Stage::Plan,
+    ];
+
+    /// How near a miss whose most fundamental failure is this stage comes to passing, for
+    /// choosing between rules that fail as many checks: a rule closed to other organisations
+    /// is the farthest; then a workflow state, a condition, a record out of scope (the rule
+    /// applies to the user, only not to this record), and a setting an admin can switch on,
+    /// the nearest.
+    pub const fn nearness(self) -> u8 {
+        match self {
+            Stage::External => 0,
+            Stage::State => 1,
+            Stage::Condition => 2,
+            Stage::Scope => 3,
+            Stage::Setting => 4,
+            Stage::Plan => 5,
+        }
+    }
+
+    /// This stage's bit in a [`Fails`] set.
+    pub const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// The set of checks one rule fails, as bits ([`Stage::bit`]).
+pub type Fails = u8;
+
+/// The most fundamental stage of a non-empty set of failed checks.
+pub fn first_stage(fails: Fails) -> Option<Stage> {
+    Stage::ALL.into_iter().find(|s| fails & s.bit() != 0)
 }
 
 /// The outcome of one question, before it is put into words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    Allowed { rule: u32 },
+    Allowed {
+        rule: u32,
+    },
     UnknownUser,
     NoPermission,
-    Forbidden { rule: u32 },
-    PlanRequired { rule: u32, upgrade_to: u8 },
-    Missed { rule: u32, stage: Stage },
+    /// No rule of the user's grants the action, the user is of another organisation, and no
+    /// rule of the policy opens the action to other organisations: no role would help.
+    ClosedToOrg,
+    Forbidden {
+        rule: u32,
+    },
+    PlanRequired {
+        rule: u32,
+        upgrade_to: u8,
+    },
+    /// The nearest rule failed: `stage` is its most fundamental failed check, `fails` every
+    /// check it failed, and `lo` the lowest plan of its window when the plan is below it
+    /// (`NONE8` otherwise: no upgrade helps), for the plan's own words.
+    Missed {
+        rule: u32,
+        stage: Stage,
+        fails: Fails,
+        lo: u8,
+    },
 }
 
 impl Verdict {
@@ -49,6 +115,35 @@ impl Tenant {
         user: u32,
         ty: u16,
         action: u16,
+        each: impl FnMut(&[Grant]) -> bool,
+    ) -> bool {
+        self.lists_at(self.plan, user, ty, action, each)
+    }
+
+    /// The system roles `user` holds on plan `at`: those named, and those their main role
+    /// brings by default where the main role exists (SE-6).
+    pub(crate) fn sys_at(&self, at: u8, user: u32) -> u64 {
+        let Some(u) = self.users.get(user as usize) else {
+            return 0;
+        };
+        let e = &self.engine;
+        let exists = e
+            .roles
+            .get(u.role as usize)
+            .is_some_and(|r| r.plan.0 <= at && at <= r.plan.1);
+        match e.default_sys.get(u.role as usize) {
+            Some(&d) if exists => u.sys | d,
+            _ => u.sys,
+        }
+    }
+
+    /// [`lists`](Tenant::lists) as if the account were on plan `at`.
+    pub(crate) fn lists_at(
+        &self,
+        at: u8,
+        user: u32,
+        ty: u16,
+        action: u16,
         mut each: impl FnMut(&[Grant]) -> bool,
     ) -> bool {
         let e: &Engine = &self.engine;
@@ -58,7 +153,7 @@ impl Tenant {
         if u.role != NONE16 && each(e.slot(u.role as usize, ty, action)) {
             return true;
         }
-        let mut sys = u.sys;
+        let mut sys = self.sys_at(at, user);
         while sys != 0 {
             let bit = sys.trailing_zeros() as u8;
             sys &= sys - 1;
@@ -88,27 +183,42 @@ impl Tenant {
     /// The boolean answer: the hot path.
     #[doc(hidden)]
     pub fn allows(&self, user: Option<u32>, action: u16, resource: &Resource) -> bool {
-        let Some(user) = user else { return false };
-        let (ty, action) = self.target(resource, action);
-        self.allows_as(user, ty, action, &resource.facts, false)
+        self.allows_at(self.plan, user, action, resource)
     }
 
-    fn allows_as(&self, user: u32, ty: u16, action: u16, f: &Facts, delegated: bool) -> bool {
-        if self.engine.has_deny && self.denied_by(user, ty, action, f, delegated).is_some() {
+    /// [`allows`](Tenant::allows) as if the account were on plan `at` (a what-if plan).
+    #[doc(hidden)]
+    pub fn allows_at(&self, at: u8, user: Option<u32>, action: u16, resource: &Resource) -> bool {
+        let Some(user) = user else { return false };
+        let (ty, action) = self.target(resource, action);
+        self.allows_as(at, user, ty, action, &resource.facts, false)
+    }
+
+    pub(crate) fn allows_as(
+        &self,
+        at: u8,
+        user: u32,
+        ty: u16,
+        action: u16,
+        f: &Facts,
+        delegated: bool,
+    ) -> bool {
+        if self.engine.has_deny && self.denied_by(at, user, ty, action, f, delegated).is_some() {
             return false;
         }
-        self.lists(user, ty, action, |grants| {
+        self.lists_at(at, user, ty, action, |grants| {
             grants.iter().any(|g| {
                 self.rule(g)
                     .map(|r| r.effect == Effect::Allow)
                     .unwrap_or(false)
-                    && self.outcome(user, g, ty, action, f, delegated).is_ok()
+                    && self.outcome(at, user, g, ty, action, f, delegated).is_ok()
             })
         })
     }
 
     fn denied_by(
         &self,
+        at: u8,
         user: u32,
         ty: u16,
         action: u16,
@@ -116,14 +226,14 @@ impl Tenant {
         delegated: bool,
     ) -> Option<u32> {
         let mut hit = None;
-        self.lists(user, ty, action, |grants| {
+        self.lists_at(at, user, ty, action, |grants| {
             for g in grants {
                 if self
                     .rule(g)
                     .map(|r| r.effect == Effect::Deny)
                     .unwrap_or(false)
                     && self.deny_covers(user, g, f)
-                    && self.outcome(user, g, ty, action, f, delegated).is_ok()
+                    && self.outcome(at, user, g, ty, action, f, delegated).is_ok()
                 {
                     hit = Some(g.rule);
                     return true;
@@ -158,46 +268,72 @@ impl Tenant {
     /// The full answer, with the deciding rule or the nearest miss.
     #[doc(hidden)]
     pub fn verdict(&self, user: Option<u32>, action: u16, resource: &Resource) -> Verdict {
+        self.verdict_at(self.plan, user, action, resource)
+    }
+
+    /// [`verdict`](Tenant::verdict) as if the account were on plan `at` (a what-if plan).
+    #[doc(hidden)]
+    pub fn verdict_at(
+        &self,
+        at: u8,
+        user: Option<u32>,
+        action: u16,
+        resource: &Resource,
+    ) -> Verdict {
         let Some(user) = user else {
             return Verdict::UnknownUser;
         };
         let (ty, action) = self.target(resource, action);
         let f = &resource.facts;
-        if let Some(rule) = self.denied_by(user, ty, action, f, false) {
+        if let Some(rule) = self.denied_by(at, user, ty, action, f, false) {
             return Verdict::Forbidden { rule };
         }
-        let mut best: Option<(Stage, u32)> = None;
+        // The nearest miss so far, by (open to the user's organisation, fewer failed checks,
+        // how near its most fundamental failure comes, the reach of its scope), then the
+        // failures and lowest plan of that rule.
+        type Near = (bool, std::cmp::Reverse<u32>, u8, u8);
+        let mut best: Option<(Near, u32, Fails, u8)> = None;
         let mut upgrade: Option<(u8, u32)> = None;
         let mut allowed = None;
-        self.lists(user, ty, action, |grants| {
+        self.lists_at(at, user, ty, action, |grants| {
             for g in grants.iter().filter(|g| {
                 self.rule(g)
                     .map(|r| r.effect == Effect::Allow)
                     .unwrap_or(false)
             }) {
-                match self.outcome(user, g, ty, action, f, false) {
-                    Ok(()) => {
-                        allowed = Some(g.rule);
-                        return true;
+                let fails = self.fails(at, user, g, ty, action, f);
+                let Some(stage) = first_stage(fails) else {
+                    allowed = Some(g.rule);
+                    return true;
+                };
+                if stage == Stage::Plan {
+                    // Upgrading alone would allow it, when the plan is below the window.
+                    if at < g.lo && g.lo <= g.hi && upgrade.map(|(lo, _)| g.lo < lo).unwrap_or(true)
+                    {
+                        upgrade = Some((g.lo, g.rule));
                     }
-                    Err(Stage::Plan) if self.plan < g.lo && g.lo <= g.hi => {
-                        if upgrade.map(|(lo, _)| g.lo < lo).unwrap_or(true) {
-                            upgrade = Some((g.lo, g.rule));
-                        }
-                    }
-                    Err(Stage::Plan) => {}
-                    Err(stage) => {
-                        let nearer = match best {
-                            None => true,
-                            Some((s, _)) if stage != s => stage > s,
-                            Some((_, r)) => {
-                                stage == Stage::Scope && self.reach(g.rule) > self.reach(r)
-                            }
-                        };
-                        if nearer {
-                            best = Some((stage, g.rule));
-                        }
-                    }
+                    continue;
+                }
+                let reach = if stage == Stage::Scope {
+                    self.reach(g.rule)
+                } else {
+                    0
+                };
+                let near: Near = (
+                    fails & Stage::External.bit() == 0,
+                    std::cmp::Reverse(fails.count_ones()),
+                    stage.nearness(),
+                    reach,
+                );
+                // Ties go to the first candidate.
+                if best.map(|(b, ..)| near > b).unwrap_or(true) {
+                    // The plan to name when the plan is among the failures: only one below.
+                    let lo = if at < g.lo && g.lo <= g.hi {
+                        g.lo
+                    } else {
+                        NONE8
+                    };
+                    best = Some((near, g.rule, fails, lo));
                 }
             }
             false
@@ -205,9 +341,36 @@ impl Tenant {
         match (allowed, upgrade, best) {
             (Some(rule), _, _) => Verdict::Allowed { rule },
             (None, Some((upgrade_to, rule)), _) => Verdict::PlanRequired { rule, upgrade_to },
-            (None, None, Some((stage, rule))) => Verdict::Missed { rule, stage },
+            (None, None, Some((_, rule, fails, lo))) => Verdict::Missed {
+                rule,
+                stage: first_stage(fails).unwrap_or(Stage::Scope),
+                fails,
+                lo,
+            },
+            (None, None, None) if self.external(user) && !self.open_to_orgs(ty, action) => {
+                Verdict::ClosedToOrg
+            }
             (None, None, None) => Verdict::NoPermission,
         }
+    }
+
+    fn external(&self, user: u32) -> bool {
+        self.users
+            .get(user as usize)
+            .map(|u| u.external)
+            .unwrap_or(false)
+    }
+
+    /// True when some allow rule of the policy, held by any role or by everyone, opens
+    /// (type, action) to users of other organisations.
+    fn open_to_orgs(&self, ty: u16, action: u16) -> bool {
+        let e = &self.engine;
+        (0..=e.roles.len()).any(|p| {
+            e.slot(p, ty, action).iter().any(|g| {
+                self.rule(g)
+                    .is_some_and(|r| r.effect == Effect::Allow && r.external)
+            })
+        })
     }
 
     /// How many records a rule's scope can reach, for choosing which of two scope misses to
@@ -222,9 +385,44 @@ impl Tenant {
         }
     }
 
+    /// Every check one allow rule fails for one question (the explaining path: all of them,
+    /// so the most fundamental can be named, not only the first met).
+    fn fails(&self, at: u8, user: u32, g: &Grant, ty: u16, action: u16, f: &Facts) -> Fails {
+        let Some(rule) = self.rule(g) else {
+            return Stage::Scope.bit();
+        };
+        let mut out = 0;
+        if !f.type_level && !self.state_ok(ty, action, f) {
+            out |= Stage::State.bit();
+        }
+        if let Some(c) = rule.cond {
+            if self.cond(c, user, f, 0) == Some(false) {
+                out |= Stage::Condition.bit();
+            }
+        }
+        if !f.type_level && !self.scope_ok(at, rule.scope, user, ty, action, f, false) {
+            out |= Stage::Scope.bit();
+        }
+        if self.external(user) && !rule.external {
+            out |= Stage::External.bit();
+        }
+        if rule.setting.is_some_and(|s| !self.setting_on(s)) {
+            out |= Stage::Setting.bit();
+        }
+        if at < g.lo || at > g.hi {
+            out |= Stage::Plan.bit();
+        }
+        out
+    }
+
     /// Checks one rule for one question, stage by stage; `Err` names the first stage that fails.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one question's parts, passed as they are on the hot path rather than bundled per call"
+    )]
     fn outcome(
         &self,
+        at: u8,
         user: u32,
         g: &Grant,
         ty: u16,
@@ -241,14 +439,14 @@ impl Tenant {
                 return Err(Stage::Condition);
             }
         }
-        if !f.type_level && !self.scope_ok(rule.scope, user, ty, action, f, delegated) {
+        if !f.type_level && !self.scope_ok(at, rule.scope, user, ty, action, f, delegated) {
             return Err(Stage::Scope);
         }
-        self.static_stage(user, g)
+        self.static_stage(at, user, g)
     }
 
     /// The stages that do not depend on the record: organisation, setting, plan.
-    pub(crate) fn static_stage(&self, user: u32, g: &Grant) -> Result<(), Stage> {
+    pub(crate) fn static_stage(&self, at: u8, user: u32, g: &Grant) -> Result<(), Stage> {
         let rule = self.engine.rules.get(g.rule as usize).ok_or(Stage::Scope)?;
         let external = self
             .users
@@ -263,7 +461,7 @@ impl Tenant {
                 return Err(Stage::Setting);
             }
         }
-        if self.plan < g.lo || self.plan > g.hi {
+        if at < g.lo || at > g.hi {
             return Err(Stage::Plan);
         }
         Ok(())
@@ -300,8 +498,13 @@ impl Tenant {
         }
     }
 
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one question's parts, passed as they are on the hot path rather than bundled per call"
+    )]
     pub(crate) fn scope_ok(
         &self,
+        at: u8,
         scope: Scope,
         user: u32,
         ty: u16,
@@ -342,7 +545,7 @@ impl Tenant {
                     .get(user as usize)
                     .map(|u| u.manager)
                     .unwrap_or(NONE32);
-                !delegated && manager != NONE32 && self.allows_as(manager, ty, action, f, true)
+                !delegated && manager != NONE32 && self.allows_as(at, manager, ty, action, f, true)
             }
         }
     }

@@ -347,7 +347,7 @@ impl Builder<'_> {
             let Some(rule) = t.engine.rules.get(g.rule as usize) else {
                 continue;
             };
-            if t.static_stage(user, g).is_err() {
+            if t.static_stage(t.plan, user, g).is_err() {
                 continue;
             }
             let p = self.outcome(user, g, ty, action, delegated)?;

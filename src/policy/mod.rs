@@ -30,6 +30,8 @@ pub struct Policy {
     pub implies: Vec<(Named, Vec<Named>)>,
     /// How an action reads in a sentence before the record ("add a member to").
     pub phrases: Vec<(Named, String)>,
+    /// A plan's name as the product shows it ("Business+"), by plan.
+    pub plan_labels: Vec<(Named, String)>,
     pub types: Vec<TypeDef>,
     pub roles: Vec<RoleDef>,
     pub rules: Vec<RuleDef>,

@@ -17,6 +17,7 @@ const POLICY_KEYS: &[&str] = &[
     "settings",
     "implies",
     "phrases",
+    "planLabels",
     "types",
     "roles",
     "systemRoles",
@@ -81,6 +82,14 @@ pub fn parse(doc: &Json, sink: &mut Sink) -> Policy {
     }
     if let Some((v, at)) = top.get("phrases") {
         policy.phrases = entries(v, &at, sink)
+            .into_iter()
+            .filter_map(|(name, v)| {
+                string(v, &name.path, sink).map(|p| (name.clone(), p.to_owned()))
+            })
+            .collect();
+    }
+    if let Some((v, at)) = top.get("planLabels") {
+        policy.plan_labels = entries(v, &at, sink)
             .into_iter()
             .filter_map(|(name, v)| {
                 string(v, &name.path, sink).map(|p| (name.clone(), p.to_owned()))

@@ -80,6 +80,9 @@ pub fn validate(p: &Policy, sink: &mut Sink) -> Names {
     for (a, _) in &p.phrases {
         known(&names.actions, a, "unknown_action", "action", sink);
     }
+    for (plan, _) in &p.plan_labels {
+        known(&names.plans, plan, "unknown_plan", "plan", sink);
+    }
     for t in &p.types {
         check_type(t, p, &names, sink);
     }

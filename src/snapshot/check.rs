@@ -48,6 +48,10 @@ pub(super) fn engine(e: &Engine) -> Result<(), Bad> {
     // `alpha` lists every action once, in strictly ascending order of names (what
     // `permitted` promises its callers).
     ensure(
+        e.plan_labels.len() == n_plans,
+        "the plan labels do not match the plans",
+    )?;
+    ensure(
         e.alpha.len() == n_actions && e.phrases.len() == n_actions,
         "an action table has the wrong length",
     )?;
@@ -256,6 +260,7 @@ pub(super) fn tenant(e: &Engine, t: &TenantParts) -> Result<(), Bad> {
             .all(|&(u, ty, s)| (u as usize) < n && (ty as usize) < e.types.len() && sym(s)),
         "a granted record is out of range",
     )?;
+    names(t)?;
     ensure(
         t.attrs.len() == n.saturating_mul(e.user_attrs.len())
             && t.attrs.iter().all(|v| match v {
@@ -263,6 +268,30 @@ pub(super) fn tenant(e: &Engine, t: &TenantParts) -> Result<(), Bad> {
                 _ => true,
             }),
         "the user attributes are out of range",
+    )
+}
+
+/// Display names: none at all, or one end offset per user, rising to the end of the text on
+/// character boundaries.
+fn names(t: &TenantParts) -> Result<(), Bad> {
+    if t.name_ends.is_empty() {
+        return ensure(t.name_text.is_empty(), "names without users");
+    }
+    ensure(
+        t.name_ends.len() == t.users.len(),
+        "the names and the users disagree",
+    )?;
+    let mut start = 0u32;
+    for &end in &t.name_ends {
+        ensure(
+            end >= start && t.name_text.is_char_boundary(end as usize),
+            "a name's end offset is out of order or inside a character",
+        )?;
+        start = end;
+    }
+    ensure(
+        start as usize == t.name_text.len(),
+        "the names do not fill the name text",
     )
 }
 

@@ -206,6 +206,8 @@ impl Tenant {
             team_syms: parts.team_syms,
             grants: parts.grants,
             attrs: parts.attrs,
+            name_text: parts.name_text,
+            name_ends: parts.name_ends,
         })
     }
 }

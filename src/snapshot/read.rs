@@ -177,6 +177,7 @@ impl Take for Engine {
         Ok(Engine {
             name: r.take()?,
             plans: r.take()?,
+            plan_labels: r.take()?,
             settings: r.take()?,
             actions: r.take()?,
             alpha: r.take()?,
@@ -402,6 +403,8 @@ pub(super) struct TenantParts {
     pub(super) team_syms: Vec<u32>,
     pub(super) grants: Set<(u32, u16, u32)>,
     pub(super) attrs: Vec<Val>,
+    pub(super) name_text: String,
+    pub(super) name_ends: Vec<u32>,
 }
 
 impl Take for TenantParts {
@@ -440,6 +443,8 @@ impl Take for TenantParts {
             grants.insert(g);
         }
         let attrs = r.take()?;
+        let name_text = r.take()?;
+        let name_ends = r.take()?;
         Ok(TenantParts {
             plan,
             settings,
@@ -453,6 +458,8 @@ impl Take for TenantParts {
             team_syms,
             grants,
             attrs,
+            name_text,
+            name_ends,
         })
     }
 }

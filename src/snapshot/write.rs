@@ -123,6 +123,7 @@ impl Put for Engine {
     fn put(&self, w: &mut Writer) {
         w.put(&self.name);
         w.put(&self.plans);
+        w.put(&self.plan_labels);
         w.put(&self.settings);
         w.put(&self.actions);
         w.put(&self.alpha);
@@ -364,5 +365,7 @@ impl Put for Tenant {
             w.put(&sym);
         }
         w.put(&self.attrs);
+        w.put(&self.name_text);
+        w.put(&self.name_ends);
     }
 }

@@ -33,7 +33,8 @@ const MANAGER: usize = 3;
 const ORG: usize = 4;
 const TEAMS: usize = 5;
 const GRANTS: usize = 6;
-const FIXED: usize = 7;
+const NAME: usize = 7;
+const FIXED: usize = 8;
 
 /// Error stages within one user (the order the former passes reported them in).
 const STAGE_ID: u64 = 0;
@@ -157,6 +158,10 @@ pub(crate) struct DirectoryCompiler {
     team_syms: Vec<u32>,
     grants: Set<(u32, u16, u32)>,
     attrs: Vec<Val>,
+    /// Display names (see [`Tenant::name_of`]): all of them concatenated, and each user's end
+    /// offset; both empty until a user has a name.
+    name_text: String,
+    name_ends: Vec<u32>,
     attr_src: Vec<AttrSrc>,
     /// Attribute names read from users beyond the fixed fields (slots `FIXED..`).
     custom: Vec<String>,
@@ -202,6 +207,8 @@ impl DirectoryCompiler {
             users: Vec::with_capacity(users),
             ids: IdTable::with_capacity(users, 0),
             attrs: Vec::with_capacity(users.saturating_mul(engine.user_attrs.len())),
+            name_text: String::new(),
+            name_ends: Vec::new(),
             engine,
             top: None,
             top_kind: None,
@@ -389,6 +396,8 @@ impl DirectoryCompiler {
                 format!("/users/{i}"),
             );
             self.tag(ix, STAGE_ROLE);
+            // Every user takes a place in the name table, named or not.
+            self.name(u, i);
         } else {
             rec.role = self.role(u, i);
             rec.sys = self.system_roles(u, i);
@@ -404,6 +413,7 @@ impl DirectoryCompiler {
             if let Some(g) = u.get(GRANTS) {
                 self.grants(&g.json(), &format!("/users/{i}/grants"), ix);
             }
+            self.name(u, i);
             self.tag(ix, STAGE_REST);
         }
         for a in 0..self.attr_src.len() {
@@ -411,6 +421,24 @@ impl DirectoryCompiler {
             self.attrs.push(v);
         }
         self.users.push(rec);
+    }
+
+    /// The user's display name, if any: a string (or null for none). The name table starts
+    /// with the first named user, so a directory without names keeps nothing.
+    fn name(&mut self, u: &UserSlots<'_>, i: usize) {
+        let name = match u.get(NAME) {
+            None | Some(Field::Null) => None,
+            Some(v) => self.string(v, || format!("/users/{i}/name")),
+        };
+        if let Some(name) = name.filter(|n| !n.is_empty()) {
+            if self.name_ends.is_empty() {
+                self.name_ends = vec![0; i];
+            }
+            self.name_text.push_str(name);
+        }
+        if !self.name_ends.is_empty() || !self.name_text.is_empty() {
+            self.name_ends.push(self.name_text.len() as u32);
+        }
     }
 
     /// The user's id goes into the id table, or a placeholder that takes its index.
@@ -748,20 +776,9 @@ impl DirectoryCompiler {
         let org = home.map(&mut intern).unwrap_or(NONE32);
         let prov: Vec<u32> = self.prov_list.iter().map(|s| intern(s)).collect();
         let final_sym = |k: u32| prov.get(k as usize).copied().unwrap_or(NONE32);
-        let engine = &self.engine;
+        // Default system roles (SE-6) are not merged here: they depend on the plan a question
+        // is asked on (a what-if plan too), see `Tenant::sys_at`.
         for rec in self.users.iter_mut() {
-            let role_exists = engine
-                .roles
-                .get(rec.role as usize)
-                .map(|r| r.plan.0 <= plan && plan <= r.plan.1)
-                .unwrap_or(false);
-            if role_exists {
-                rec.sys |= engine
-                    .default_sys
-                    .get(rec.role as usize)
-                    .copied()
-                    .unwrap_or(0);
-            }
             if rec.org == NONE32 {
                 rec.org = org;
             } else {
@@ -814,6 +831,8 @@ impl DirectoryCompiler {
             team_syms: self.team_syms,
             grants,
             attrs: self.attrs,
+            name_text: self.name_text,
+            name_ends: self.name_ends,
         }
     }
 
@@ -881,6 +900,7 @@ fn fixed_slot(key: &str) -> Option<usize> {
         "org" => ORG,
         "teams" => TEAMS,
         "grants" => GRANTS,
+        "name" => NAME,
         _ => return None,
     })
 }

@@ -61,6 +61,9 @@ pub struct Tenant {
     pub(crate) team_syms: Vec<u32>,
     pub(crate) grants: Set<(u32, u16, u32)>,
     pub(crate) attrs: Vec<Val>,
+    /// Users' display names, concatenated, with each user's end offset (empty: no names).
+    pub(crate) name_text: String,
+    pub(crate) name_ends: Vec<u32>,
 }
 
 impl Tenant {
@@ -125,6 +128,22 @@ impl Tenant {
         self.ids.get(ix)
     }
 
+    /// The display name of the user at `ix` (`name` in the directory), if it has one.
+    pub fn name_of(&self, ix: u32) -> Option<&str> {
+        let end = *self.name_ends.get(ix as usize)? as usize;
+        let start = match ix.checked_sub(1) {
+            Some(prev) => self.name_ends.get(prev as usize).copied().unwrap_or(0) as usize,
+            None => 0,
+        };
+        self.name_text.get(start..end).filter(|n| !n.is_empty())
+    }
+
+    /// How a user is named in messages: the display name, else the id.
+    #[doc(hidden)]
+    pub fn user_words(&self, ix: u32) -> Option<&str> {
+        self.name_of(ix).or_else(|| self.user_id(ix))
+    }
+
     /// The tenant symbol of a string (user ids are symbols `0..users`), or `NONE32`.
     #[doc(hidden)]
     pub fn sym(&self, s: &str) -> u32 {
@@ -158,6 +177,8 @@ impl Tenant {
                 .map(|s| s.capacity() * 2 + 40)
                 .sum::<usize>()
             + self.grants.capacity() * 16
+            + self.name_text.capacity()
+            + self.name_ends.capacity() * 4
     }
 
     /// True when `sub` is `boss` or below `boss` in the manager forest.

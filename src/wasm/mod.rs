@@ -145,6 +145,11 @@ impl RawEngine {
         schema(&self.inner)
     }
 
+    /// The policy as a UI reads it (see [`Engine::describe`]), as JSON.
+    pub fn describe_json(&self) -> String {
+        json(&self.inner.describe())
+    }
+
     /// Compiles a directory given as JSON text.
     pub fn tenant(&self, directory: &str) -> Result<RawTenant, JsValue> {
         Tenant::from_json(Arc::clone(&self.inner), directory)
@@ -275,11 +280,48 @@ impl RawTenant {
         text_and_ends(self.inner.sym_list.iter().map(String::as_str)).1
     }
 
+    /// Users' display names concatenated in user order (see
+    /// [`name_ends`](RawTenant::name_ends)); empty when no user has one.
+    pub fn name_text(&self) -> String {
+        let t = &self.inner;
+        if t.name_ends.is_empty() {
+            return String::new();
+        }
+        text_and_ends((0..t.user_count() as u32).map(|i| t.name_of(i).unwrap_or(""))).0
+    }
+
+    /// End offset of each user's name in [`name_text`](RawTenant::name_text), in UTF-16
+    /// units (an unnamed user's is empty); empty when no user has a name.
+    pub fn name_ends(&self) -> Vec<u32> {
+        let t = &self.inner;
+        if t.name_ends.is_empty() {
+            return Vec::new();
+        }
+        text_and_ends((0..t.user_count() as u32).map(|i| t.name_of(i).unwrap_or(""))).1
+    }
+
     /// The plan of (user, action, records of type `ty`) as JSON (see `docs/plans.md`).
     pub fn plan_json(&self, user: &str, action: &str, ty: &str) -> Result<String, JsValue> {
         let t = &self.inner;
         let plan = t.plan_named(user, action, ty).map_err(js_error)?;
         Ok(json(&plan.to_json(t)))
+    }
+
+    /// `tenant.sql(...)`: the question as SQL, `{"where", "params"}` as JSON text (see
+    /// [`crate::sql`]); `options` is the JSON text of `{ dialect, columns, paramOffset? }`.
+    pub fn sql_json(
+        &self,
+        user: &str,
+        action: &str,
+        ty: &str,
+        options: &str,
+    ) -> Result<String, JsValue> {
+        let options =
+            crate::sql::Options::from_json(&parse(options)?).map_err(|e| js_errors(&e))?;
+        self.inner
+            .sql(user, action, ty, &options)
+            .map(|s| json(&s))
+            .map_err(js_error)
     }
 
     /// [`plan_json`](RawTenant::plan_json) with sets by tenant symbols and reporting lines by
@@ -304,16 +346,38 @@ impl RawTenant {
             .map_err(js_error)
     }
 
-    pub fn check_json(&self, user: &str, action: &str, record: &str) -> Result<String, JsValue> {
+    /// The decision, as if on `plan` when given.
+    pub fn check_json(
+        &self,
+        user: &str,
+        action: &str,
+        record: &str,
+        plan: Option<String>,
+    ) -> Result<String, JsValue> {
         self.inner
-            .check(user, action, &parse(record)?)
+            .check_on(user, action, &parse(record)?, plan.as_deref())
             .map(|d| json(&d))
             .map_err(js_error)
     }
 
-    pub fn permitted_json(&self, user: &str, record: &str) -> Result<String, JsValue> {
+    /// The ids of the users who may do `action` on the record, as a JSON array in directory
+    /// order (JavaScript sorts them).
+    pub fn who_json(&self, action: &str, record: &str) -> Result<String, JsValue> {
         self.inner
-            .permitted(user, &parse(record)?)
+            .who_unsorted(action, &parse(record)?)
+            .map(|ids| json(&ids))
+            .map_err(js_error)
+    }
+
+    /// The permitted actions, as if on `plan` when given.
+    pub fn permitted_json(
+        &self,
+        user: &str,
+        record: &str,
+        plan: Option<String>,
+    ) -> Result<String, JsValue> {
+        self.inner
+            .permitted_on(user, &parse(record)?, plan.as_deref())
             .map(|p| json(&p))
             .map_err(js_error)
     }

@@ -160,7 +160,7 @@ test("zs1_se5_plan_switch_shows_upgrade_hint", async (t) => {
   assert(await gated.locator("button").isDisabled(), "the greyed tab is disabled");
   await gated.click();
   const why = await page.textContent("#popover");
-  assert(/business plus/i.test(why) && /SE-6\.sales_admin\.tab/.test(why), `why popover: ${why}`);
+  assert(/Business\+/.test(why) && /SE-6\.sales_admin\.tab/.test(why), `why popover: ${why}`);
   await shot(page, "slack-pro-why-popover");
   await page.keyboard.press("Escape");
   for (const size of SIZES) {
@@ -190,6 +190,35 @@ test("zs1_se5_plan_switch_shows_upgrade_hint", async (t) => {
   await selectOption(zs, "plan", "professional");
   assert((await visibleCount(zs)) > onGrowth, "his team's leads appear on Professional");
   eq(await zs.locator("[data-testid=gated-team]").count(), 0, "no hint on Professional");
+});
+
+test("zs9_picker_upsell_and_reasons_from_the_package", async (t) => {
+  await api("POST", "/reset");
+  // The "Reassign to…" picker lists the people the lead may go to, and who may reassign it.
+  const zs = await open(t, "?product=zendesk-sell&plan=professional&user=marc.dubois");
+  await zs.locator("[data-testid=act-reassign]").first().click();
+  const picker = zs.locator("#popover [data-testid=new-owner] option");
+  assert((await picker.count()) > 0, "the picker lists people");
+  const may = await zs.textContent("#popover [data-testid=who-may-reassign]");
+  assert(/May reassign it: .*Marc Dubois/.test(may), `who may reassign: ${may}`);
+  await shot(zs, "zendesk-reassign-picker");
+  await zs.click("#popover button:has-text('Cancel')");
+  // The upgrade hint says what the next plan adds for this user (what-if plans): Bruno's
+  // custom role works from Professional on (ZS-4).
+  await selectOption(zs, "user", "bruno.costa");
+  await selectOption(zs, "plan", "growth");
+  const upsell = await zs.textContent("[data-testid=upsell]");
+  assert(/^Professional adds for you: /.test(upsell), `upsell on Growth: ${upsell}`);
+  await shot(zs, "zendesk-growth-upsell");
+  await selectOption(zs, "plan", "professional");
+  // A "why?" popover lists every check the deciding rule fails, most fundamental first.
+  const sl = await open(t, "?product=slack&plan=business_plus&user=kim.lee@globex");
+  await sl.click("[data-testid=slack-nav] [data-testid=why]");
+  const why = await sl.textContent("#popover");
+  assert(/another organisation/.test(why), `why for an outsider: ${why}`);
+  const second = await sl.textContent("#popover [data-testid=why-reasons] li");
+  assert(/no_permission/.test(second), `the next reason, after the organisation: ${second}`);
+  await shot(sl, "slack-outsider-why-reasons");
 });
 
 test("cs5_member_sees_only_created_owner_sees_all", async (t) => {

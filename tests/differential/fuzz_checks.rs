@@ -129,7 +129,10 @@ pub fn via_uniform(
             0xFDD0 => message.push_str(&accord::json::text::id_text(rec)?),
             m @ 0xFDD2..=0xFDE1 => {
                 let (_, name) = fields.iter().find(|(slot, _)| *slot as u32 == m - 0xFDD2)?;
-                message.push_str(rec.get(name)?.as_str()?);
+                // As JavaScript fills the mark: a user's display name, else the text.
+                let text = rec.get(name)?.as_str()?;
+                let named = t.user_index(text).and_then(|u| t.name_of(u));
+                message.push_str(named.unwrap_or(text));
             }
             _ => message.push(c),
         }

@@ -554,6 +554,15 @@ pub fn directory(src: &mut Src<'_>, p: &Policy) -> Value {
         if src.chance(50) {
             u.insert("teams".into(), json!(src.subset(&TEAMS, 40)));
         }
+        // Display names: now and then none, null, or (rarely) not text.
+        if src.chance(30) {
+            let name = match src.below(20) {
+                0 => json!(7),
+                1 => Value::Null,
+                k => json!(format!("Person {k}")),
+            };
+            u.insert("name".into(), name);
+        }
         if src.chance(25) {
             u.insert("org".into(), json!(src.pick(&ORGS)));
         }

@@ -115,6 +115,17 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
             format!("u{}", q.below(n_users.max(1)))
         }
     };
+    // What-if plans: the same tenant asked as if on another plan answers as that plan's
+    // tenant does (decision, words, reasons), without being rebuilt.
+    let what_if = rp.plans.get(q_pick(qc, rp.plans.len())).cloned();
+    let on_plan = what_if.as_ref().and_then(|p| {
+        let mut d = dir.clone();
+        if let Json::Obj(pairs) = &mut d {
+            pairs.retain(|(k, _)| k != "plan");
+            pairs.push(("plan".to_owned(), Json::Str(p.clone())));
+        }
+        Tenant::new(Arc::clone(&engine), &d).ok()
+    });
     // Single questions.
     for _ in 0..6 {
         let rec_v = gen::record(&mut q, &rp, n_users, None);
@@ -130,8 +141,11 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
         };
         let a = t.check(&u, &action, &rec).map_err(|e| err(&e));
         let b = rt.check(&u, &action, &rec);
-        let a = a.map(|d| (d.allowed, d.code.to_owned(), d.rule, d.upgrade_to));
-        let b = b.map(|v| (v.allowed, v.code, v.rule, v.upgrade_to));
+        let a = a.map(|d| {
+            let reasons: Vec<String> = d.reasons.iter().map(|r| r.code.to_owned()).collect();
+            (d.allowed, d.code.to_owned(), d.rule, d.upgrade_to, reasons)
+        });
+        let b = b.map(|v| (v.allowed, v.code, v.rule, v.upgrade_to, v.reasons));
         same!("check", a, b, ctx());
         let can = t.can(&u, &action, &rec).map_err(|e| err(&e));
         if let (Ok(yes), false) = (&can, reads_orgs) {
@@ -157,6 +171,23 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
         }
         same!("can", can, rt.can(&u, &action, &rec), ctx());
         stats.questions += 2;
+        if q.chance(40) {
+            // who: exactly the users for whom the reference's `can` is true.
+            let a = t.who(&action, &rec).map_err(|e| err(&e));
+            let mut b: Result<Vec<String>, Failure> = Ok(Vec::new());
+            for user in &rt.users {
+                match (rt.can(&user.id, &action, &rec), b.as_mut()) {
+                    (Ok(true), Ok(list)) => list.push(user.id.clone()),
+                    (Err(e), Ok(_)) => b = Err(e),
+                    _ => {}
+                }
+            }
+            if let Ok(list) = b.as_mut() {
+                list.sort_by(|x, y| x.encode_utf16().cmp(y.encode_utf16()));
+            }
+            same!("who", a, b, ctx());
+            stats.questions += 1;
+        }
         if let (Ok(yes), Some((rust, json))) = (&can, crate::plans::via_plan(&t, &u, &action, &rec))
         {
             same!("can through the plan", rust, *yes, ctx());
@@ -166,6 +197,15 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
         if let Ok(d) = &a {
             stats.allowed += d.0 as usize;
             *stats.codes.entry(d.1.clone()).or_default() += 1;
+        }
+        if let (Some(p), Some(tp)) = (&what_if, &on_plan) {
+            let a = t.check_on(&u, &action, &rec, Some(p)).map_err(|e| err(&e));
+            let b = tp.check(&u, &action, &rec).map_err(|e| err(&e));
+            same!("check as if on another plan", a, b, ctx());
+            let a = t.permitted_on(&u, &rec, Some(p)).map_err(|e| err(&e));
+            let b = tp.permitted(&u, &rec).map_err(|e| err(&e));
+            same!("permitted as if on another plan", a, b, ctx());
+            stats.questions += 2;
         }
         if q.chance(30) {
             let a = t.permitted(&u, &rec).map_err(|e| err(&e));
@@ -231,6 +271,11 @@ pub fn run_case(case: &Case, stats: &mut Stats) -> Result<(), String> {
         stats.questions += 3;
     }
     Ok(())
+}
+
+/// A plan index drawn from the question stream's length (any plan, deterministically).
+fn q_pick(qc: &[u32], n: usize) -> usize {
+    qc.first().map(|&x| x as usize % n.max(1)).unwrap_or(0)
 }
 
 /// `can` through the columnar encoding the JavaScript side uses for batches

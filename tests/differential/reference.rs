@@ -18,8 +18,13 @@
 //!   of the rule ∩ its setting ∩ the role that declares it ∩ the role the user holds.
 //! - A deny rule that applies wins; otherwise the first allow rule that applies allows.
 //!   Otherwise the explanation is the lowest plan that would allow (`plan_required`), else
-//!   the rule that got furthest through the stages above (ties: the first, except between two
-//!   scope misses, where the scope that reaches more records explains better).
+//!   the nearest rule: every check each allow rule fails is listed, most fundamental first
+//!   (organisation, scope, state, condition, setting, plan), and the nearest rule is one open
+//!   to the user's organisation, then failing fewest checks, then whose first failure comes
+//!   nearest (organisation, state, condition, scope, setting), then with the broader scope,
+//!   then the first. Its failures are the decision's reasons, the first its code. Without
+//!   any rule, an external user is told `external_org` when no rule of the whole policy is
+//!   open to other organisations on the action, else `no_permission`.
 //! - A type-level question (a record without `id`) asks about some record of the type: record
 //!   fields and scopes are unknown, so an allow rule applies if it might; a deny rule blocks
 //!   only if it applies to every record (scope `all`, condition true without record fields).
@@ -731,6 +736,8 @@ impl<'p> Tenant<'p> {
                     _ => errs.push(fail("invalid_type", gpath)),
                 }
             }
+            // A display name: text (or null for none); messages use it, decisions never do.
+            dir_str(u.get("name"), &join(&at, "name"), &mut errs);
             per_user.push(errs);
             let external = match (&home, &own_org) {
                 (Some(h), Some(o)) => h != o,
@@ -843,6 +850,42 @@ pub enum Stage {
     Plan = 6,
 }
 
+impl Stage {
+    /// Most fundamental first: what the person cannot change inside the account, then what an
+    /// admin can, then the plan.
+    const REASONS: [Stage; 6] = [
+        Stage::External,
+        Stage::Scope,
+        Stage::State,
+        Stage::Condition,
+        Stage::Setting,
+        Stage::Plan,
+    ];
+
+    /// Between rules that fail as many checks, how near one whose first failure is this comes.
+    fn nearness(self) -> u8 {
+        match self {
+            Stage::External => 0,
+            Stage::State => 1,
+            Stage::Condition => 2,
+            Stage::Scope => 3,
+            Stage::Setting => 4,
+            Stage::Plan => 5,
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Stage::State => "invalid_state",
+            Stage::Condition => "condition_failed",
+            Stage::Scope => "out_of_scope",
+            Stage::External => "external_org",
+            Stage::Setting => "setting_disabled",
+            Stage::Plan => "plan_required",
+        }
+    }
+}
+
 /// A decision in the reference: code, rule id, upgrade plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
@@ -850,6 +893,8 @@ pub struct Verdict {
     pub code: String,
     pub rule: Option<String>,
     pub upgrade_to: Option<String>,
+    /// The codes of every check the deciding rule fails, most fundamental first.
+    pub reasons: Vec<String>,
 }
 
 /// A rule a user may use, with the plan window in which it applies to them.
@@ -1220,6 +1265,73 @@ impl<'p> Tenant<'p> {
         }
     }
 
+    /// Every check an allow rule fails, most fundamental first (none: it applies).
+    fn failures(
+        &self,
+        c: &Candidate<'_>,
+        u: &User,
+        ty: &str,
+        action: &str,
+        s: &Subject,
+    ) -> Vec<Stage> {
+        let r = c.rule;
+        let mut out = Vec::new();
+        if !s.type_level {
+            if let Some((_, from)) = self
+                .p
+                .ty(ty)
+                .and_then(|t| t.transitions.iter().find(|(a, _)| a == action))
+            {
+                let state = self.str_field(s, "state");
+                if !from.is_empty() && !state.map(|x| from.contains(&x)).unwrap_or(false) {
+                    out.push(Stage::State);
+                }
+            }
+        }
+        if let Some(w) = &r.when {
+            if self.cond(w, u, s) == Some(false) {
+                out.push(Stage::Condition);
+            }
+        }
+        if !s.type_level && !self.in_scope(&r.scope, u, ty, action, s, false) {
+            out.push(Stage::Scope);
+        }
+        if u.external && !r.external {
+            out.push(Stage::External);
+        }
+        if let Some(name) = &r.setting {
+            let on = self
+                .p
+                .settings
+                .iter()
+                .position(|x| x.name == *name)
+                .map(|i| self.settings[i])
+                .unwrap_or(false);
+            if !on {
+                out.push(Stage::Setting);
+            }
+        }
+        if self.plan < c.lo || self.plan > c.hi {
+            out.push(Stage::Plan);
+        }
+        Stage::REASONS
+            .into_iter()
+            .filter(|x| out.contains(x))
+            .collect()
+    }
+
+    /// True when some allow rule of the policy, whoever holds it, opens (type, action) to
+    /// other organisations.
+    fn open_to_orgs(&self, ty: &str, action: &str) -> bool {
+        let Some(t) = self.p.ty(ty) else { return false };
+        self.p
+            .roles
+            .iter()
+            .flat_map(|r| &r.rules)
+            .chain(&self.p.rules)
+            .any(|r| !r.deny && r.external && self.p.covers(r, t, action))
+    }
+
     /// The decision for a resolved question.
     pub fn verdict(&self, user: &str, action: &str, s: &Subject) -> Verdict {
         let v = |allowed: bool, code: &str, rule: Option<&Rule>, up: Option<String>| Verdict {
@@ -1227,6 +1339,11 @@ impl<'p> Tenant<'p> {
             code: code.to_owned(),
             rule: rule.map(|r| r.id.clone()),
             upgrade_to: up,
+            reasons: if allowed {
+                Vec::new()
+            } else {
+                vec![code.to_owned()]
+            },
         };
         let Some(u) = self.user(user) else {
             return v(false, "unknown_user", None, None);
@@ -1240,31 +1357,36 @@ impl<'p> Tenant<'p> {
             }
         }
         let mut upgrade: Option<(usize, &Rule)> = None;
-        let mut best: Option<(Stage, &Rule)> = None;
+        // (open to the user's organisation, fewer failures, nearness, reach), failures, rule
+        type Near = (bool, std::cmp::Reverse<usize>, u8, u8);
+        let mut best: Option<(Near, Vec<Stage>, &Candidate<'_>)> = None;
         for c in cands.iter().filter(|c| !c.rule.deny) {
-            match self.stages(c, u, ty, &action, s, false) {
-                Ok(()) => return v(true, "allowed", Some(c.rule), None),
-                Err(Stage::Plan) => {
-                    if self.plan < c.lo
-                        && c.lo <= c.hi
-                        && upgrade.map(|(lo, _)| c.lo < lo).unwrap_or(true)
-                    {
-                        upgrade = Some((c.lo, c.rule));
-                    }
+            let fails = self.failures(c, u, ty, &action, s);
+            let Some(&first) = fails.first() else {
+                return v(true, "allowed", Some(c.rule), None);
+            };
+            if first == Stage::Plan {
+                if self.plan < c.lo
+                    && c.lo <= c.hi
+                    && upgrade.map(|(lo, _)| c.lo < lo).unwrap_or(true)
+                {
+                    upgrade = Some((c.lo, c.rule));
                 }
-                Err(stage) => {
-                    let nearer = match best {
-                        None => true,
-                        Some((b, _)) if b != stage => stage > b,
-                        Some((_, r)) => {
-                            stage == Stage::Scope
-                                && Self::reach(&c.rule.scope) > Self::reach(&r.scope)
-                        }
-                    };
-                    if nearer {
-                        best = Some((stage, c.rule));
-                    }
-                }
+                continue;
+            }
+            let reach = if first == Stage::Scope {
+                Self::reach(&c.rule.scope)
+            } else {
+                0
+            };
+            let near = (
+                !fails.contains(&Stage::External),
+                std::cmp::Reverse(fails.len()),
+                first.nearness(),
+                reach,
+            );
+            if best.as_ref().map(|(b, ..)| near > *b).unwrap_or(true) {
+                best = Some((near, fails, c));
             }
         }
         if let Some((lo, r)) = upgrade {
@@ -1275,16 +1397,15 @@ impl<'p> Tenant<'p> {
                 Some(self.p.plans[lo].clone()),
             );
         }
-        if let Some((stage, r)) = best {
-            let code = match stage {
-                Stage::State => "invalid_state",
-                Stage::Condition => "condition_failed",
-                Stage::Scope => "out_of_scope",
-                Stage::External => "external_org",
-                Stage::Setting => "setting_disabled",
-                Stage::Plan => "plan_required",
-            };
-            return v(false, code, Some(r), None);
+        if let Some((_, fails, c)) = best {
+            let mut out = v(false, fails[0].code(), Some(c.rule), None);
+            out.reasons = fails.iter().map(|f| f.code().to_owned()).collect();
+            return out;
+        }
+        if u.external && !self.open_to_orgs(ty, &action) {
+            let mut out = v(false, "external_org", None, None);
+            out.reasons.push("no_permission".to_owned());
+            return out;
         }
         v(false, "no_permission", None, None)
     }
@@ -1376,7 +1497,8 @@ impl<'p> Tenant<'p> {
         Ok((total, count, groups))
     }
 
-    /// (allowed ids, denied (id, code)) — per-record checks.
+    /// (allowed ids, denied (id, code)) — per-record checks; with `to`, a record the user may
+    /// act on is refused when `to` may not view it once it is theirs.
     #[expect(
         clippy::type_complexity,
         reason = "allowed ids and refusals, spelled out so the reference reads on its own"
@@ -1405,10 +1527,32 @@ impl<'p> Tenant<'p> {
                 _ => return Err(fail("missing_field", join(&path, "id"))),
             };
             let v = self.verdict(user, action, &s);
-            if v.allowed {
-                allowed.push(id);
-            } else {
+            if !v.allowed {
                 denied.push((id, v.code));
+                continue;
+            }
+            // The new owner must be able to view the record once it is theirs.
+            let receives = self
+                .p
+                .ty(&s.own_type)
+                .is_some_and(|t| t.actions.iter().any(|a| a == "view"));
+            match to {
+                Some(to) if receives => {
+                    let mut theirs = s.clone();
+                    if !s.child {
+                        if let Json::Obj(pairs) = &mut theirs.rec {
+                            pairs.retain(|(k, _)| k != "ownerId");
+                            pairs.push(("ownerId".to_owned(), Json::Str(to.to_owned())));
+                        }
+                    }
+                    let w = self.verdict(to, "view", &theirs);
+                    if w.allowed {
+                        allowed.push(id);
+                    } else {
+                        denied.push((id, w.code));
+                    }
+                }
+                _ => allowed.push(id),
             }
         }
         Ok((allowed, denied))

@@ -21,9 +21,11 @@ function ask(tenant, file, c) {
     case "can":
       return tenant.can(c.user, c.action, c.resource);
     case "check":
-      return tenant.check(c.user, c.action, c.resource);
+      return c.plan === undefined ? tenant.check(c.user, c.action, c.resource) : tenant.check(c.user, c.action, c.resource, { plan: c.plan });
     case "permitted":
-      return tenant.permitted(c.user, c.resource);
+      return c.plan === undefined ? tenant.permitted(c.user, c.resource) : tenant.permitted(c.user, c.resource, { plan: c.plan });
+    case "who":
+      return tenant.who(c.action, c.resource);
     case "filter":
       return tenant.filter(c.user, c.action, records(file, c.records)).map((r) => r.id);
     case "total":
@@ -63,8 +65,8 @@ function handleAsTenant(tenant, userId) {
   const me = tenant.user(userId);
   return {
     can: (_u, a, r) => me.can(a, r),
-    check: (_u, a, r) => me.check(a, r),
-    permitted: (_u, r) => me.permitted(r),
+    check: (_u, a, r, o) => me.check(a, r, o),
+    permitted: (_u, r, o) => me.permitted(r, o),
     filter: (_u, a, rs) => me.filter(a, rs),
     total: (_u, rs, f, o) => me.total(rs, f, o),
     bulk: (_u, a, rs, o) => me.bulk(a, rs, o),
@@ -143,7 +145,7 @@ export function runCorpus(accord, files, options = {}) {
       let err = null;
       try {
         const tenant = tenantOf(c.directory ?? file.directory);
-        got = c.call === "tenant" ? "built" : ask(tenant, file, c);
+        got = c.call === "tenant" ? "built" : c.call === "describe" ? engine.describe() : ask(tenant, file, c);
         if (c.call !== "tenant" && typeof c.user === "string") {
           // The same question through the per-user handle must give the same answer.
           const viaHandle = outcome(() => ask(handleAsTenant(tenant, c.user), file, c));

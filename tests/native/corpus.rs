@@ -214,6 +214,11 @@ fn run_case(
     answer: &mut String,
 ) -> Result<(), String> {
     let call = text(case, "call", at);
+    if call == "describe" {
+        let got = Json::parse(&accord::json::write::to_string(&engine.describe()))
+            .map_err(|e| e.to_string())?;
+        return compare(call, field(case, "expect", at), &got);
+    }
     let own;
     let tenant = match (call, case.get("directory")) {
         ("tenant", Some(d)) => {
@@ -236,25 +241,42 @@ fn run_case(
     let action = || text(case, "action", at);
     let resource = || field(case, "resource", at);
     let recs = || records.unwrap_or(&[]);
+    let plan = case.get("plan").and_then(Json::as_str);
     let got: Result<Json, accord::Error> = match call {
         "can" => tenant.can(user(), action(), resource()).map(Json::Bool),
-        "check" => tenant.check(user(), action(), resource()).map(|d| {
-            let mut pairs = vec![
-                ("allowed".to_owned(), Json::Bool(d.allowed)),
-                ("code".to_owned(), Json::Str(d.code.to_owned())),
-                ("message".to_owned(), Json::Str(d.message)),
-                (
-                    "rule".to_owned(),
-                    d.rule.map(Json::Str).unwrap_or(Json::Null),
-                ),
-            ];
-            if let Some(up) = d.upgrade_to {
-                pairs.push(("upgradeTo".to_owned(), Json::Str(up)));
-            }
-            Json::Obj(pairs)
-        }),
+        "check" => tenant
+            .check_on(user(), action(), resource(), plan)
+            .map(|d| {
+                let mut pairs = vec![
+                    ("allowed".to_owned(), Json::Bool(d.allowed)),
+                    ("code".to_owned(), Json::Str(d.code.to_owned())),
+                    ("message".to_owned(), Json::Str(d.message)),
+                    (
+                        "rule".to_owned(),
+                        d.rule.map(Json::Str).unwrap_or(Json::Null),
+                    ),
+                ];
+                if let Some(up) = d.upgrade_to {
+                    pairs.push(("upgradeTo".to_owned(), Json::Str(up)));
+                }
+                let reasons = d
+                    .reasons
+                    .into_iter()
+                    .map(|r| {
+                        Json::Obj(vec![
+                            ("code".to_owned(), Json::Str(r.code.to_owned())),
+                            ("message".to_owned(), Json::Str(r.message)),
+                        ])
+                    })
+                    .collect();
+                pairs.push(("reasons".to_owned(), Json::Arr(reasons)));
+                Json::Obj(pairs)
+            }),
+        "who" => tenant
+            .who(action(), resource())
+            .map(|list| Json::Arr(list.into_iter().map(Json::Str).collect())),
         "permitted" => tenant
-            .permitted(user(), resource())
+            .permitted_on(user(), resource(), plan)
             .map(|list| Json::Arr(list.into_iter().map(Json::Str).collect())),
         "filter" => tenant.filter(user(), action(), recs()).map(|ix| {
             Json::Arr(

@@ -2,7 +2,7 @@
 //! binding answers with (the JS tests compare transcripts across runtimes).
 
 use accord::json::write::{to_string, ToJson};
-use accord::{Decision, Group, Total};
+use accord::{Decision, Group, Reason, Total};
 use serde::Serialize;
 
 fn same<T: Serialize + ToJson + ?Sized>(v: &T) {
@@ -65,6 +65,7 @@ fn answers_print_like_serde_json() {
         message: "ok".into(),
         rule: None,
         upgrade_to: None,
+        reasons: Vec::new(),
     });
     same(&Decision {
         allowed: false,
@@ -72,6 +73,16 @@ fn answers_print_like_serde_json() {
         message: "Needs \"Pro\".".into(),
         rule: Some("r-1".into()),
         upgrade_to: Some("pro".into()),
+        reasons: vec![
+            Reason {
+                code: "out_of_scope",
+                message: "Not \"yours\".".into(),
+            },
+            Reason {
+                code: "plan_required",
+                message: "Needs \"Pro\".".into(),
+            },
+        ],
     });
     let g = Group {
         total: 2.5,

@@ -8,4 +8,5 @@ mod protocol;
 mod seeds;
 mod snapshot;
 mod sort;
+mod sql;
 mod tables;

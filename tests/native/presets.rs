@@ -203,6 +203,9 @@ fn break_preset(name: &str) -> (Json, Vec<(&'static str, String)>) {
     )]);
     set(&mut doc, &format!("{rules}/0"), "when", cond);
     want.push(("invalid_condition", format!("{rules}/0/when/xor")));
+    // 14. A label for a plan the policy does not declare.
+    set(&mut doc, "/planLabels", "platinum", s("Platinum"));
+    want.push(("unknown_plan", "/planLabels/platinum".to_owned()));
     (doc, want)
 }
 

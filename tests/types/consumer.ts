@@ -1,6 +1,6 @@
 // A typed consumer of accord's public API, checked with `tsc --noEmit`: it must compile, and
 // the `@ts-expect-error` lines prove that misuse is rejected.
-import init, { AccordError, Engine, presets, type Decision, type Directory, type Policy, type TotalResult } from "accord";
+import init, { AccordError, Engine, presets, type Decision, type Directory, type Policy, type SqlResult, type TotalResult } from "accord";
 
 interface Lead {
   type: "lead";
@@ -28,6 +28,9 @@ async function main(): Promise<void> {
   const firstAllowed: string | undefined = bulk.allowed[0];
   const buttons: string[] = acme.permitted("u2", { type: "lead" });
   console.log(yes, hint, rule, visible.length, sum.groups?.["u2"]?.total, firstAllowed, bulk.denied[0]?.code, buttons);
+  const q: SqlResult = acme.sql("u2", "view", "lead", { dialect: "postgres", paramOffset: 1, columns: { ownerId: "owner_id", id: { sql: "id", type: "text" } } });
+  const mine: SqlResult = acme.user("u2").sql("view", "lead", { dialect: "sqlite", columns: { ownerId: "owner_id" } });
+  console.log(q.where, q.params.length, mine.params);
 
   try {
     engine.tenant({ plan: "team", users: [] });
@@ -45,6 +48,8 @@ async function main(): Promise<void> {
   acme.can("u1", "view", { id: "L1" });
   // @ts-expect-error presets are named
   presets["salesforce"]();
+  // @ts-expect-error the dialect is postgres or sqlite
+  acme.sql("u2", "view", "lead", { dialect: "mysql", columns: {} });
   // @ts-expect-error a decision's code is one of the documented reasons
   const bad: Decision = { allowed: true, code: "maybe", message: "", rule: null };
   console.log(bad);

@@ -1,11 +1,11 @@
 // The Sales Ops board: access-request cards in their state's column, each offering only the
 // transitions accord allows (SO-1, SO-3, SO-4); "New request" per SO-5.
-import { h, fill, controls, whyLink, initials } from "./ui.js";
+import { h, fill, controls, whyLink, initials, typeInfo } from "./ui.js";
 import { label } from "../shared/products.js";
 
 export function renderBoard(root, S) {
   const type = "access_request";
-  const def = S.policy.types?.[type] ?? {};
+  const def = typeInfo(type);
   const states = def.states ?? [];
   const acts = def.actions ?? [];
   const list = S.records[type] ?? [];

@@ -3,7 +3,7 @@
 // path, highlighted in the text, and the previous policy stays in force. A policy that compiles
 // is put in force in the page at once and sent to the worker, which compiles it with the same
 // module, so both sides keep giving the same answers.
-import { h, fill, codeBadge } from "./ui.js";
+import { h, fill, codeBadge, useDescription } from "./ui.js";
 import { pointerMap, locate, lineColumn, pretty } from "./jsonpos.js";
 import { call } from "./api.js";
 
@@ -85,6 +85,8 @@ function compile() {
   const ms = performance.now() - t0;
   // In force in the page now.
   S.engine = engine;
+  S.description = engine.describe();
+  useDescription(S.description);
   S.tenant = tenant;
   S.policy = JSON.parse(text);
   P.good = text;
@@ -222,6 +224,8 @@ async function resetPolicy() {
   S.policy = res.body.policy;
   S.policyVersion = res.body.policyVersion;
   S.engine = new S.Engine(S.policy);
+  S.description = S.engine.describe();
+  useDescription(S.description);
   S.tenant = S.engine.tenant(S.directory);
   P.ta.value = pretty(S.policy);
   P.good = P.ta.value;

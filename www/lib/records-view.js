@@ -2,14 +2,14 @@
 // (Add / Import / Export, ZS-8, ZS-5), admin controls, the table filtered by accord (ZS-3,
 // ZS-9, CS-5) with per-row buttons, and bulk reassign (ZS-9) previewed in the page and applied
 // by the worker.
-import { h, fill, controls, whyLink, showWhy, money, int, toast, planLabel } from "./ui.js";
+import { h, fill, controls, whyLink, showWhy, money, int, toast, planLabel, typeInfo } from "./ui.js";
 import { label, COLUMN_LABELS } from "../shared/products.js";
 import { call } from "./api.js";
 
 const PAGE = 20;
 
 function declared(S, type, kind) {
-  return S.policy.types?.[type]?.[kind] ?? [];
+  return typeInfo(type)[kind] ?? [];
 }
 
 /** The view's local state for the current product. */
@@ -283,15 +283,21 @@ function confirmDelete() {
 }
 
 function pickOwner(S, rec, btn) {
+  // Only the people the record may go to: those who may view it once it is theirs (what bulk's
+  // { to } checks, so the worker never refuses the pick).
+  const receivers = S.directory.users.filter((u) => S.tenant.can(u.id, "view", { ...rec, ownerId: u.id }));
   const sel = h(
     "select",
-    { "aria-label": "New owner" },
-    S.directory.users.map((u) => h("option", { value: u.id, selected: u.id === rec.ownerId }, u.name)),
+    { "aria-label": "New owner", "data-testid": "new-owner" },
+    receivers.map((u) => h("option", { value: u.id, selected: u.id === rec.ownerId }, u.name)),
   );
+  // And who, today, may reassign it themselves (tenant.who): its owner, their managers, admins.
+  const may = S.tenant.who("reassign", rec).map((id) => S.userName(id));
   const pop = document.getElementById("popover");
   pop.replaceChildren(
     h("div.pop-head", {}, h("strong", {}, `Reassign ${rec.id}`)),
-    h("label.stack", {}, "New owner", sel),
+    h("label.stack", {}, `New owner (${receivers.length} of ${S.directory.users.length} may receive it)`, sel),
+    h("p.muted", { "data-testid": "who-may-reassign" }, `May reassign it: ${may.join(", ")}.`),
     h(
       "div.row-end",
       {},

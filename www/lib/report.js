@@ -1,7 +1,7 @@
 // The side card: "Total sales" (ZS-11) from `tenant.total(user, deals, "amount", { groupBy:
 // "stage" })`, a bar per stage. For products without a sales report, a short summary of what
 // accord decides there.
-import { h, fill, money, int, showWhy, planLabel } from "./ui.js";
+import { h, fill, money, int, showWhy, planLabel, typeInfo } from "./ui.js";
 import { label } from "../shared/products.js";
 
 export function renderReport(root, S) {
@@ -54,7 +54,7 @@ export function renderReport(root, S) {
 /** Slack and Sales Ops: what the user may do at the workspace / board level, at a glance. */
 function renderSummary(root, S) {
   const type = S.info.view === "slack" ? "workspace" : "access_request";
-  const acts = S.policy.types?.[type]?.typeActions ?? [];
+  const acts = typeInfo(type).typeActions;
   const rows = acts.map((a) => [a, S.tenant.check(S.user, a, { type })]);
   fill(root, 
     h("h3", {}, S.info.view === "slack" ? "Workspace permissions" : "What you may start"),

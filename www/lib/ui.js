@@ -44,7 +44,16 @@ export const initials = (name) =>
 export const int = (n) => new Intl.NumberFormat("en-US").format(n);
 
 /** A plan name as people say it: "business_plus" → "Business+". */
-export const planLabel = (p) => label(p);
+// The policy as the package describes it (engine.describe()): plan and role labels, each
+// type's actions and states. The demo never reads the policy document for these.
+let described = { plans: [], roles: [], types: [], settings: [] };
+export function useDescription(d) {
+  described = d;
+}
+export const planLabel = (p) => described.plans.find((x) => x.name === p)?.label ?? label(p);
+export const roleLabelOf = (r) => described.roles.find((x) => x.name === r)?.label ?? label(r);
+/** `{ name, label, actions, typeActions, states? }` of a record type (empty lists if unknown). */
+export const typeInfo = (t) => described.types.find((x) => x.name === t) ?? { name: t, label: label(t), actions: [], typeActions: [] };
 
 // ---------------------------------------------------------------- the "why?" popover
 let popover;
@@ -74,6 +83,14 @@ export function showWhy(el, items, heading = "Why?") {
           { dataset: { code: d.code } },
           h("div.why-title", {}, h("span", {}, title), codeBadge(d.code)),
           h("div.why-message", { "data-testid": "why-message" }, d.message),
+          // Every check the deciding rule fails, most fundamental first (Decision.reasons).
+          d.reasons && d.reasons.length > 1
+            ? h(
+                "ol.why-reasons",
+                { "data-testid": "why-reasons" },
+                d.reasons.slice(1).map((x) => h("li", { dataset: { code: x.code } }, codeBadge(x.code), " ", x.message)),
+              )
+            : null,
           h(
             "div.why-rule",
             {},
