@@ -107,10 +107,13 @@ export class Tenant {
   // Users' display names by index: undefined until first needed, null when none has one.
   #nameList = undefined;
 
-  constructor(raw, schema) {
+  constructor(raw, schema, loaded = false) {
     if (!(raw && typeof raw.plan_json === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
     this.#raw = raw;
     this.#s = schema;
+    // A compiled tenant builds its symbol table now, as part of compiling; a loaded one on
+    // first use (loading must stay O(bytes) and fast).
+    if (!loaded) this.#table();
     this.#nTypes = schema.types.length;
     // What the handles need of this tenant: the engine's plans, and its exact answers for the
     // records a plan cannot judge.
@@ -143,8 +146,8 @@ export class Tenant {
     };
   }
 
-  // String → tenant symbol (user ids first), built on first use rather than with the tenant:
-  // a 100,000-user table costs tens of milliseconds, more than loading a snapshot.
+  // String → tenant symbol (user ids first). A loaded tenant builds it on first use: for
+  // 100,000 users it costs tens of milliseconds, several times the load itself.
   #table() {
     if (this.#syms === null) {
       const syms = Object.create(null);
@@ -166,7 +169,7 @@ export class Tenant {
     const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
     if (view === null) throw new AccordError("invalid_type", `the snapshot must be a Uint8Array, an ArrayBuffer or a view of one, found ${kind(bytes)}`, "");
     const raw = guard(() => wasm.RawTenant.load(view));
-    return new Tenant(raw, schemaOf(raw.schema()));
+    return new Tenant(raw, schemaOf(raw.schema()), true);
   }
 
   /** The compiled policy and directory as bytes for `Tenant.load`: compile once, load anywhere. */
