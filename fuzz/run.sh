@@ -15,7 +15,7 @@
 # `cargo test --release --test differential` replays it for ever.
 set -euo pipefail
 SECONDS_PER_TARGET="${1:-60}"
-TARGETS="${TARGETS:-policy directory eval}"
+TARGETS="${TARGETS:-policy directory eval load}"
 cd "$(dirname "$0")"
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -333,6 +333,14 @@ export class UserHandle<P extends Policy = Policy> {
 /** A compiled account. With a typed policy (`P`), actions and record types are checked by TypeScript. */
 export class Tenant<P extends Policy = Policy> {
   private constructor();
+  /**
+   * A tenant from the bytes `save()` wrote, answering every question as the saved one did
+   * (no policy compiler needed: `accord/runtime` has this too). Throws `AccordError`
+   * `invalid_snapshot` (not a whole, unaltered snapshot) or `snapshot_version` (another format).
+   */
+  static load<P extends Policy = Policy>(bytes: ArrayBuffer | ArrayBufferView): Tenant<P>;
+  /** The compiled policy and directory as bytes for `Tenant.load`: compile once, load anywhere. */
+  save(): Uint8Array;
   /** A handle bound to one user; each (action, type) compiles once into a plan run in JavaScript. */
   user(userId: string): UserHandle<P>;
   /** What remains of (userId, action, type) once the user is known. */

@@ -4,8 +4,10 @@
 // This layer converts and runs the plans the engine compiles (plan.js, user.js), nothing
 // else: inputs become JSON text or typed-array columns, the wasm module decides or compiles,
 // results become the caller's own objects. No rule logic lives here.
-import { RawEngine } from "./accord_wasm.js";
-import { AccordError, fail, str, array, under } from "./errors.js";
+// A namespace import: the runtime entry (runtime.js, bundled beside a wasm module without the
+// compilers) shares this module, and its glue has no RawEngine to import by name.
+import * as wasm from "./accord_wasm.js";
+import { AccordError, fail, str, array, under, kind } from "./errors.js";
 import { compile } from "./plan.js";
 import { User } from "./user.js";
 import { MAX_FAST_STRING, TAG_STR } from "./protocol.js";
@@ -14,7 +16,6 @@ import { guard, jsonText, addSymbols } from "./convert.js";
 import { put, slots, Columns, sentence } from "./columns.js";
 import { tenantInParts } from "./directory.js";
 
-export { presets } from "./presets.js";
 export { AccordError };
 export { default, initSync } from "./load.js";
 
@@ -29,6 +30,16 @@ function planOption(options) {
   return plan === undefined ? undefined : str(plan, "`plan`");
 }
 
+// The engine's names in index order, with maps from name to index.
+function schemaOf(text) {
+  const s = JSON.parse(text);
+  return {
+    ...s,
+    typeIx: new Map(s.types.map((t, i) => [t.name, i])),
+    actionIx: new Map(s.actions.map((a, i) => [a, i])),
+  };
+}
+
 /** A compiled policy. `new Engine(policy)` validates and compiles it once. */
 export class Engine {
   #raw;
@@ -38,13 +49,8 @@ export class Engine {
   constructor(policy) {
     need();
     const text = jsonText(policy, "the policy");
-    this.#raw = guard(() => new RawEngine(text));
-    const s = JSON.parse(this.#raw.schema());
-    this.#schema = {
-      ...s,
-      typeIx: new Map(s.types.map((t, i) => [t.name, i])),
-      actionIx: new Map(s.actions.map((a, i) => [a, i])),
-    };
+    this.#raw = guard(() => new wasm.RawEngine(text));
+    this.#schema = schemaOf(this.#raw.schema());
   }
 
   /** Warnings found while validating (rules that can never apply). */
@@ -83,8 +89,8 @@ export class Engine {
 export class Tenant {
   #raw;
   #s;
-  #syms;
-  #nUsers;
+  #syms = null;
+  #nUsers = 0;
   #lastUser = null;
   #lastIx = -1;
   // Per user index, per (action, type): the fields a bulk question reads (see #question).
@@ -101,19 +107,19 @@ export class Tenant {
   // Users' display names by index: undefined until first needed, null when none has one.
   #nameList = undefined;
 
-  constructor(raw, schema) {
+  constructor(raw, schema, loaded = false) {
     if (!(raw && typeof raw.plan_json === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
     this.#raw = raw;
     this.#s = schema;
-    const syms = Object.create(null);
-    this.#nUsers = addSymbols(syms, raw.user_text(), raw.user_ends(), 0);
-    addSymbols(syms, raw.sym_text(), raw.sym_ends(), this.#nUsers);
-    this.#syms = syms;
+    // A compiled tenant builds its symbol table now, as part of compiling; a loaded one on
+    // first use (loading must stay O(bytes) and fast).
+    if (!loaded) this.#table();
     this.#nTypes = schema.types.length;
     // What the handles need of this tenant: the engine's plans, and its exact answers for the
     // records a plan cannot judge.
     let pre = null;
-    const symbols = { syms, users: this.#nUsers, pre: () => (pre ??= raw.user_pre()), fields: schema.fields, readsOrgs: schema.readsOrgs };
+    const tenant = this;
+    const symbols = { get syms() { return tenant.#table(); }, get users() { tenant.#table(); return tenant.#nUsers; }, pre: () => (pre ??= raw.user_pre()), fields: schema.fields, readsOrgs: schema.readsOrgs };
     const parents = Object.create(null);
     for (const t of schema.types) parents[t.name] = t.child ? t.parents.map((k) => schema.types[k].name) : null;
     this.#host = {
@@ -138,6 +144,37 @@ export class Tenant {
         }
       },
     };
+  }
+
+  // String → tenant symbol (user ids first). A loaded tenant builds it on first use: for
+  // 100,000 users it costs tens of milliseconds, several times the load itself.
+  #table() {
+    if (this.#syms === null) {
+      const syms = Object.create(null);
+      const raw = this.#raw;
+      this.#nUsers = addSymbols(syms, raw.user_text(), raw.user_ends(), 0);
+      addSymbols(syms, raw.sym_text(), raw.sym_ends(), this.#nUsers);
+      this.#syms = syms;
+    }
+    return this.#syms;
+  }
+
+  /**
+   * A tenant from the bytes `tenant.save()` wrote (a `Uint8Array`, `ArrayBuffer` or view): it
+   * answers every question as the saved tenant did. Bytes that are not a whole snapshot
+   * throw `AccordError` `invalid_snapshot`; a snapshot of another format, `snapshot_version`.
+   */
+  static load(bytes) {
+    need();
+    const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
+    if (view === null) throw new AccordError("invalid_type", `the snapshot must be a Uint8Array, an ArrayBuffer or a view of one, found ${kind(bytes)}`, "");
+    const raw = guard(() => wasm.RawTenant.load(view));
+    return new Tenant(raw, schemaOf(raw.schema()), true);
+  }
+
+  /** The compiled policy and directory as bytes for `Tenant.load`: compile once, load anywhere. */
+  save() {
+    return this.#raw.save();
   }
 
   /**
@@ -239,7 +276,7 @@ export class Tenant {
     const n = records.length;
     const w = names.length;
     const name0 = names[0];
-    const syms = this.#syms;
+    const syms = this.#table();
     for (let i = 0; i < n; i++) {
       const rec = records[i];
       if (rec === null || typeof rec !== "object" || rec.type !== tname) return null;
@@ -263,7 +300,7 @@ export class Tenant {
   #user(userId) {
     // UIs ask many questions for one user in a row: remember the last one.
     if (userId === this.#lastUser) return this.#lastIx;
-    const u = this.#syms[userId];
+    const u = this.#table()[userId];
     this.#lastUser = userId;
     this.#lastIx = u !== undefined && u < this.#nUsers ? u : -1;
     return this.#lastIx;
@@ -288,7 +325,7 @@ export class Tenant {
   #person() {
     const names = this.#names();
     if (names === null) return null;
-    const syms = this.#syms;
+    const syms = this.#table();
     const n = this.#nUsers;
     return (x) => {
       const k = syms[x];
@@ -378,7 +415,7 @@ export class Tenant {
     const u = this.#user(userId);
     let toIx = -1;
     if (to !== undefined) {
-      const k = this.#syms[to];
+      const k = this.#table()[to];
       toIx = k !== undefined && k < this.#nUsers ? k : -1;
     }
     const one = a === undefined ? null : this.#uniform(u, a, records, toIx);

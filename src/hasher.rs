@@ -41,6 +41,45 @@ impl Default for Keyed {
     }
 }
 
+impl Keyed {
+    /// A hasher with a key of its own, drawn now: for a table whose key is written out (a
+    /// tenant snapshot stores its id table's), so writing it never reveals the process key
+    /// that every other map shares.
+    pub fn fresh() -> Self {
+        let mut bytes = [0u8; 16];
+        if getrandom::fill(&mut bytes).is_err() {
+            // No entropy: derive a distinct key from the process key and a counter.
+            static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let k = key();
+            return Keyed {
+                key: [
+                    k[0] ^ n.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                    k[1].rotate_left(17) ^ n,
+                ],
+            };
+        }
+        let (a, b) = bytes.split_at(8);
+        let mut lo = [0u8; 8];
+        let mut hi = [0u8; 8];
+        lo.copy_from_slice(a);
+        hi.copy_from_slice(b);
+        Keyed {
+            key: [u64::from_le_bytes(lo), u64::from_le_bytes(hi)],
+        }
+    }
+
+    /// A hasher with a given key (a table loaded from a snapshot keeps the key it was built with).
+    pub fn with_key(key: [u64; 2]) -> Self {
+        Keyed { key }
+    }
+
+    /// The key.
+    pub fn key(&self) -> [u64; 2] {
+        self.key
+    }
+}
+
 impl BuildHasher for Keyed {
     type Hasher = DefaultHasher;
 

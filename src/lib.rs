@@ -44,6 +44,9 @@
 //! - `answer/`: what a caller asks: `can`, `check` and `permitted`, the verdict put into words
 //!   (a [`Decision`]), and many records at once ([`Total`], [`Group`], [`Bulk`], [`Refusal`]),
 //!   including bulk over encoded columns with each distinct refusal worded once.
+//! - [`snapshot`]: a compiled tenant (its engine included) saved as versioned, checksummed
+//!   bytes ([`Tenant::save`]) and loaded back in O(bytes) ([`Tenant::load`]), every index
+//!   checked as if the bytes were hostile.
 //! - `wasm/` (wasm32 only) is the thin JavaScript binding.
 //!
 //! Failures are [`Errors`] (a non-empty list of [`Error`]); [`presets`] holds the shipped
@@ -91,6 +94,7 @@ pub mod json;
 pub mod plan;
 #[doc(hidden)]
 pub mod policy;
+pub mod snapshot;
 #[doc(hidden)]
 pub mod tenant;
 #[cfg(target_arch = "wasm32")]
@@ -102,4 +106,6 @@ pub use answer::explain::{Decision, Reason};
 pub use engine::Engine;
 pub use error::{Error, Errors};
 pub use json::Json;
-pub use tenant::{Tenant, TenantBuilder};
+pub use tenant::Tenant;
+#[cfg(feature = "compiler")]
+pub use tenant::TenantBuilder;

@@ -45,6 +45,9 @@ pub const MAX_PER_USER: usize = 1024;
 pub const MAX_RECORDS: usize = 10_000_000;
 /// Most organisations named on one record (`orgs`).
 pub const MAX_RECORD_ORGS: usize = 256;
+/// Largest tenant snapshot `Tenant::load` reads: room for the largest directory (2,000,000
+/// users at about 60 bytes each) and its policy.
+pub const MAX_SNAPSHOT_BYTES: usize = 256 << 20;
 
 /// The error for an exceeded limit.
 pub fn exceeded(code: &'static str, what: &str, limit: usize, path: impl Into<String>) -> Error {

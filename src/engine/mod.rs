@@ -6,13 +6,20 @@
 //! the pseudo-principal "everyone" for the policy's top-level rules. Action implication
 //! (`update` ⇒ `view`) is expanded at compile time, so evaluation never follows it.
 
+#[cfg(feature = "compiler")]
 pub mod compile;
 pub mod describe;
 
-use crate::error::{Error, Errors, Sink};
+use crate::error::Error;
+#[cfg(feature = "compiler")]
+use crate::error::{Errors, Sink};
 use crate::hasher::Map;
+#[cfg(feature = "compiler")]
 use crate::json::Json;
-use crate::policy::{parse, validate, Effect, Scope};
+#[cfg(feature = "compiler")]
+use crate::policy::{parse, validate};
+use crate::policy::{Effect, Scope};
+#[cfg(feature = "compiler")]
 use compile::PolicyCompiler;
 
 /// Marks "none" in `u16` and `u32` index slots.
@@ -216,6 +223,7 @@ pub enum Lit {
 
 impl Engine {
     /// Compiles a policy document. Every error is reported at once.
+    #[cfg(feature = "compiler")]
     pub fn new(doc: &Json) -> Result<Engine, Errors> {
         let mut sink = Sink::default();
         let policy = parse::parse(doc, &mut sink);
@@ -225,6 +233,7 @@ impl Engine {
     }
 
     /// Parses JSON text and compiles it.
+    #[cfg(feature = "compiler")]
     pub fn from_json(text: &str) -> Result<Engine, Errors> {
         Engine::new(&Json::parse(text)?)
     }
@@ -331,6 +340,20 @@ impl Engine {
     #[doc(hidden)]
     pub fn plan_index(&self, name: &str) -> Option<u8> {
         self.plans.iter().position(|p| p == name).map(|i| i as u8)
+    }
+
+    /// Rebuilds the name → index maps from the name lists (an engine loaded from a snapshot
+    /// stores the lists only; the maps are hashed with this process's key).
+    pub(crate) fn index_names(&mut self) {
+        let index = |names: &mut dyn Iterator<Item = &String>| -> Map<String, u16> {
+            names
+                .enumerate()
+                .map(|(i, n)| (n.clone(), i as u16))
+                .collect()
+        };
+        self.action_ix = index(&mut self.actions.iter());
+        self.type_ix = index(&mut self.types.iter().map(|t| &t.name));
+        self.role_ix = index(&mut self.roles.iter().map(|r| &r.name));
     }
 
     pub(crate) fn principal_everyone(&self) -> usize {

@@ -8,8 +8,17 @@ pub fn number_key(n: f64) -> String {
     if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
         (n as i64).to_string()
     } else {
-        // serde_json's shortest round-trip printer: much smaller in wasm than `format!("{n}")`.
-        serde_json::to_string(&n).unwrap_or_default()
+        float(n)
+    }
+}
+
+/// A number as JSON text, as serde_json prints it: zmij's shortest round trip (much smaller in
+/// wasm than `format!("{n}")`), `null` for NaN and the infinities.
+pub fn float(n: f64) -> String {
+    if n.is_finite() {
+        zmij::Buffer::new().format_finite(n).to_owned()
+    } else {
+        "null".to_owned()
     }
 }
 

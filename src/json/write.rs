@@ -154,7 +154,7 @@ impl ToJson for u16 {
 
 impl ToJson for f64 {
     fn write(&self, out: &mut String) {
-        raw(out, &serde_json::to_string(self).unwrap_or_default());
+        raw(out, &super::text::float(*self));
     }
 }
 

@@ -6,7 +6,9 @@
 //! documented in `docs/policy.md`.
 
 pub mod cond;
+#[cfg(feature = "compiler")]
 pub mod parse;
+#[cfg(feature = "compiler")]
 pub mod validate;
 
 pub use cond::{Cond, Literal, Operand};

@@ -110,7 +110,10 @@ impl Options {
                 if n.fract() != 0.0 || *n < 0.0 || *n > MAX_PARAM_OFFSET {
                     sink.err(
                         "invalid_option",
-                        format!("`paramOffset` must be a whole number from 0 to 65535, found {n}"),
+                        format!(
+                            "`paramOffset` must be a whole number from 0 to 65535, found {}",
+                            crate::json::text::number_key(*n)
+                        ),
                         at,
                     );
                     None

@@ -42,8 +42,80 @@ impl IdTable {
             text: String::with_capacity(bytes),
             ends: Vec::with_capacity(n),
             slots: vec![NONE32; slots_for(n)],
-            hasher: Keyed::default(),
+            // A key of the table's own: a snapshot stores it (see `crate::snapshot`).
+            hasher: Keyed::fresh(),
         }
+    }
+
+    /// What a snapshot stores: the ids, their end offsets, the slots and the hash key.
+    pub(crate) fn parts(&self) -> (&str, &[u32], &[u32], [u64; 2]) {
+        (&self.text, &self.ends, &self.slots, self.hasher.key())
+    }
+
+    /// A table from stored parts, checked without hashing a single id: the ends rise to the
+    /// end of the text on character boundaries; the slots are empty or hold a distinct index
+    /// below the number of ids, every id has one, the table is at most two-thirds full (so
+    /// every probe ends, and soon). An id stored in the wrong slot is merely not found, as if absent.
+    pub(crate) fn from_parts(
+        text: String,
+        ends: Vec<u32>,
+        slots: Vec<u32>,
+        key: [u64; 2],
+    ) -> Result<IdTable, &'static str> {
+        let n = ends.len();
+        if n > MAX_USERS {
+            return Err("more users than the limit");
+        }
+        let mut start = 0u32;
+        for &end in &ends {
+            if end < start || !text.is_char_boundary(end as usize) {
+                return Err("an id's end offset is out of order or inside a character");
+            }
+            start = end;
+        }
+        if start as usize != text.len() {
+            return Err("the ids do not fill the id text");
+        }
+        // At most two-thirds full, as `insert` keeps it (it may have grown past that).
+        if slots.len() < slots_for(n) {
+            return Err("the id table has too few slots");
+        }
+        let mut seen = vec![0u64; n.div_ceil(64)];
+        let mut used = 0usize;
+        for &slot in &slots {
+            if slot == NONE32 {
+                continue;
+            }
+            let ix = (slot & IX_MASK) as usize;
+            let Some(word) = seen.get_mut(ix / 64).filter(|_| ix < n) else {
+                return Err("an id slot names no user");
+            };
+            let bit = 1u64 << (ix % 64);
+            if *word & bit != 0 {
+                return Err("two id slots name the same user");
+            }
+            *word |= bit;
+            used += 1;
+        }
+        if used != n || used >= slots.len() {
+            return Err("the id table does not hold each user exactly once");
+        }
+        Ok(IdTable {
+            text,
+            ends,
+            slots,
+            hasher: Keyed::with_key(key),
+        })
+    }
+
+    /// The number of ids.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when the table holds no id.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
     }
 
     /// The id at `ix`.

@@ -5,20 +5,27 @@
 //! "is `o` in `u`'s reporting line" is `pre[u] <= pre[o] < end[u]`: two array reads at any
 //! depth. Cycles and unknown managers are errors that name the first offending entry.
 
+#[cfg(feature = "compiler")]
 mod compile;
+#[cfg(feature = "compiler")]
 mod forest;
 pub mod ids;
+#[cfg(feature = "compiler")]
 mod read;
 pub mod record;
 pub mod value;
 
 use crate::engine::{Engine, NONE32};
+#[cfg(feature = "compiler")]
 use crate::error::{Error, Errors};
 use crate::hasher::{Map, Set};
+#[cfg(feature = "compiler")]
 use crate::json::Json;
+#[cfg(feature = "compiler")]
 use crate::limits;
 use crate::tenant::ids::IdTable;
 use crate::tenant::value::Val;
+#[cfg(feature = "compiler")]
 use compile::DirectoryCompiler;
 use std::sync::Arc;
 
@@ -61,6 +68,7 @@ pub struct Tenant {
 
 impl Tenant {
     /// Validates and compiles a directory against `engine`.
+    #[cfg(feature = "compiler")]
     pub fn new(engine: Arc<Engine>, doc: &Json) -> Result<Tenant, Errors> {
         let users = match doc.get("users") {
             Some(Json::Arr(items)) => items.len(),
@@ -73,6 +81,7 @@ impl Tenant {
 
     /// Parses JSON text and compiles it, reading users one at a time: no tree of the
     /// directory is built. Errors are those of [`Json::parse`] then [`Tenant::new`].
+    #[cfg(feature = "compiler")]
     pub fn from_json(engine: Arc<Engine>, text: &str) -> Result<Tenant, Errors> {
         let mut b = TenantBuilder::new(engine, 0);
         b.text(text);
@@ -216,12 +225,14 @@ impl Tenant {
 /// the same errors in the same order, except that a syntax error, an input over the size
 /// limit or a nesting too deep is reported by position in the parts (read the whole text to
 /// report it as [`Tenant::from_json`] does).
+#[cfg(feature = "compiler")]
 pub struct TenantBuilder {
     c: DirectoryCompiler,
     bytes: usize,
     failed: Option<Error>,
 }
 
+#[cfg(feature = "compiler")]
 impl TenantBuilder {
     /// A builder for a directory of about `users` users (a hint that sizes the tables).
     pub fn new(engine: Arc<Engine>, users: usize) -> Self {

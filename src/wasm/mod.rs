@@ -10,9 +10,12 @@
 
 use crate::error::{Error, Errors};
 use crate::json::Json;
-use crate::tenant::{Tenant, TenantBuilder};
+use crate::tenant::Tenant;
+#[cfg(feature = "compiler")]
+use crate::tenant::TenantBuilder;
 use crate::Engine;
 use serde::Serialize;
+#[cfg(feature = "compiler")]
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
@@ -76,7 +79,30 @@ fn records(text: &str) -> Result<Vec<Json>, JsValue> {
     }
 }
 
+/// What the JavaScript side needs to encode questions about an engine: names in index order.
+fn schema(e: &Engine) -> String {
+    json(&Schema {
+        name: e.name(),
+        plans: &e.plans,
+        types: e
+            .types
+            .iter()
+            .map(|t| TypeOut {
+                name: &t.name,
+                child: t.is_child(),
+                parents: &t.parents,
+                record_actions: e.record_actions(&t.name),
+            })
+            .collect(),
+        actions: &e.actions,
+        fields: e.encoded_fields().into_iter().map(|(_, n)| n).collect(),
+        reads_orgs: e.reads_orgs,
+        warnings: e.warnings().iter().map(out).collect(),
+    })
+}
+
 /// A compiled policy.
+#[cfg(feature = "compiler")]
 #[wasm_bindgen]
 pub struct RawEngine {
     inner: Arc<Engine>,
@@ -102,6 +128,7 @@ struct Schema<'a> {
     warnings: Vec<ErrorOut<'a>>,
 }
 
+#[cfg(feature = "compiler")]
 #[wasm_bindgen]
 impl RawEngine {
     /// Compiles a policy given as JSON text.
@@ -115,25 +142,7 @@ impl RawEngine {
 
     /// What the JavaScript side needs to encode questions: names in index order.
     pub fn schema(&self) -> String {
-        let e = &self.inner;
-        json(&Schema {
-            name: e.name(),
-            plans: &e.plans,
-            types: e
-                .types
-                .iter()
-                .map(|t| TypeOut {
-                    name: &t.name,
-                    child: t.is_child(),
-                    parents: &t.parents,
-                    record_actions: e.record_actions(&t.name),
-                })
-                .collect(),
-            actions: &e.actions,
-            fields: e.encoded_fields().into_iter().map(|(_, n)| n).collect(),
-            reads_orgs: e.reads_orgs,
-            warnings: e.warnings().iter().map(out).collect(),
-        })
+        schema(&self.inner)
     }
 
     /// The policy as a UI reads it (see [`Engine::describe`]), as JSON.
@@ -159,11 +168,13 @@ impl RawEngine {
 
 /// A directory being compiled part by part: JavaScript keeps only one part of the text in
 /// wasm memory at a time.
+#[cfg(feature = "compiler")]
 #[wasm_bindgen]
 pub struct RawTenantParts {
     inner: TenantBuilder,
 }
 
+#[cfg(feature = "compiler")]
 #[wasm_bindgen]
 impl RawTenantParts {
     /// The directory with `users` emptied; false when it cannot be read this way.
@@ -225,6 +236,22 @@ fn text_and_ends<'a>(items: impl Iterator<Item = &'a str>) -> (String, Vec<u32>)
 
 #[wasm_bindgen]
 impl RawTenant {
+    /// The tenant (its engine included) as snapshot bytes (see [`crate::snapshot`]).
+    pub fn save(&self) -> Vec<u8> {
+        self.inner.save()
+    }
+
+    /// A tenant from snapshot bytes; `invalid_snapshot` or `snapshot_version` errors.
+    pub fn load(bytes: &[u8]) -> Result<RawTenant, JsValue> {
+        Tenant::load(bytes).map(RawTenant::new).map_err(js_error)
+    }
+
+    /// The schema of the tenant's engine (see [`RawEngine::schema`]): a loaded tenant has no
+    /// `RawEngine` of its own.
+    pub fn schema(&self) -> String {
+        schema(self.inner.engine())
+    }
+
     /// All user ids concatenated, in directory order (see [`user_ends`](RawTenant::user_ends)):
     /// decoded straight from the tenant's id table, no copy in wasm memory.
     pub fn user_text(&self) -> js_sys::JsString {

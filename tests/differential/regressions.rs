@@ -48,10 +48,11 @@ fn fuzz_corpus_and_crashes_replay() {
     use crate::fuzz_checks;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     type Check = fn(&[u8]);
-    let targets: [(&str, Check); 3] = [
+    let targets: [(&str, Check); 4] = [
         ("policy", fuzz_checks::policy),
         ("directory", fuzz_checks::directory),
         ("eval", fuzz_checks::eval),
+        ("load", fuzz_checks::load),
     ];
     let mut counts = Vec::new();
     for (name, check) in targets {

@@ -32,5 +32,6 @@ try {
 }
 mkdirSync(new URL("target/transcripts/", root), { recursive: true });
 writeFileSync(new URL("target/transcripts/chromium.txt", root), result.transcript.join("\n") + "\n");
+if (result.runtime) writeFileSync(new URL("target/transcripts/chromium-runtime.txt", root), result.runtime.transcript.join("\n") + "\n");
 console.log(`hostile-chromium: ${result.hostile?.passed ?? 0} passed, ${result.hostile?.failed ?? 1} failed`);
-process.exitCode = report("chromium", result);
+process.exitCode = report("chromium", result) | (result.runtime ? report("chromium snapshots from node (accord/runtime)", result.runtime) : (console.log("chromium: the snapshot run did not happen"), 1));

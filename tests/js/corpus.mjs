@@ -115,9 +115,14 @@ export function planSays(plan, rec) {
   return holds(plan.where);
 }
 
-/** Runs every case of every file. `accord` is the package's namespace. */
-export function runCorpus(accord, files) {
+/**
+ * Runs every case of every file. `accord` is the package's namespace. `options.tenant(engine,
+ * directory, file)` makes each tenant (by default `engine.tenant(directory)`): the snapshot
+ * runs below load it from bytes instead.
+ */
+export function runCorpus(accord, files, options = {}) {
   const { Engine, presets, AccordError } = accord;
+  const make = options.tenant ?? ((engine, dir) => engine.tenant(dir));
   const failures = [];
   const transcript = [];
   let passed = 0;
@@ -132,7 +137,7 @@ export function runCorpus(accord, files) {
     const tenants = new Map();
     const tenantOf = (dir) => {
       const key = JSON.stringify(dir);
-      if (!tenants.has(key)) tenants.set(key, engine.tenant(dir));
+      if (!tenants.has(key)) tenants.set(key, make(engine, dir, fname));
       return tenants.get(key);
     };
     for (const c of file.cases) {
@@ -173,7 +178,7 @@ export function runCorpus(accord, files) {
     }
   }
   for (const [fname, file] of files) {
-    const r = crossPaths(accord, fname, file);
+    const r = crossPaths(accord, fname, file, make);
     passed += r.passed;
     failures.push(...r.failures);
     transcript.push(...r.transcript);
@@ -205,7 +210,7 @@ function outcome(fn) {
  * the same records, codes and messages, the same sums. Over each file's records, and over
  * copies whose fields are perturbed (other users, unknown names, null, numbers, absent).
  */
-function crossPaths(accord, fname, file) {
+function crossPaths(accord, fname, file, make) {
   const { Engine, presets } = accord;
   const failures = [];
   const transcript = [];
@@ -215,7 +220,7 @@ function crossPaths(accord, fname, file) {
   let tenant;
   try {
     engine = new Engine(file.preset ? presets[file.preset]() : file.policy);
-    tenant = engine.tenant(file.directory);
+    tenant = make(engine, file.directory, fname);
   } catch {
     return { passed, failures, transcript };
   }
@@ -301,6 +306,53 @@ function crossPaths(accord, fname, file) {
   }
   transcript.push(`(paths) ${fname} plans compared ${planned}`);
   return { passed, failures, transcript };
+}
+
+// Snapshots by file and directory, as base64 (JSON-friendly: written by one runtime, read by
+// the others).
+const snapshotKey = (fname, dir) => `${fname}\n${JSON.stringify(dir)}`;
+function toBase64(bytes) {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+function fromBase64(text) {
+  const s = atob(text);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * A `tenant` option for runCorpus: compiles each directory, saves it, and answers through
+ * `runtime.Tenant.load(bytes)` (`runtime`: the "accord/runtime" namespace, or "accord"). Each
+ * snapshot is kept in `store` (base64 by file and directory) for other runtimes to load.
+ */
+export function throughSnapshots(runtime, store = {}) {
+  return (engine, dir, fname) => {
+    const bytes = engine.tenant(dir).save();
+    if (!(bytes instanceof Uint8Array)) throw new Error("tenant.save() must return a Uint8Array");
+    store[snapshotKey(fname, dir)] = toBase64(bytes);
+    return runtime.Tenant.load(bytes);
+  };
+}
+
+/**
+ * A `tenant` option for runCorpus: loads the snapshots another runtime wrote (`store`, from
+ * throughSnapshots) with `runtime.Tenant.load`; a directory with none (one that does not
+ * compile) is compiled, to give its error.
+ */
+export function fromSnapshots(runtime, store) {
+  return (engine, dir, fname) => {
+    const b = store[snapshotKey(fname, dir)];
+    return b === undefined ? engine.tenant(dir) : runtime.Tenant.load(fromBase64(b));
+  };
+}
+
+/** `accord` with an AccordError that also recognises `runtime`'s (its own class). */
+export function withRuntime(accord, runtime) {
+  const AccordError = { [Symbol.hasInstance]: (e) => e instanceof accord.AccordError || e instanceof runtime.AccordError };
+  return { ...accord, AccordError };
 }
 
 /** FNV-1a over the transcript: equal digests mean identical answers, codes and messages. */

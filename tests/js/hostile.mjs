@@ -231,5 +231,23 @@ export function runHostile(accord) {
     else failures.push({ name: `directory in parts: ${name}`, why: `${asObject.slice(0, 300)} vs ${asText.slice(0, 300)}` });
   }
 
+  // Snapshots (issue 15): bytes that are not a whole snapshot are an AccordError, never a trap.
+  const { Tenant } = accord;
+  const snap = acme.save();
+  probe("snapshot: round trip", () => Tenant.load(snap).check("r2", "update", lead).code, (c) => c === "out_of_scope");
+  probe("snapshot: an ArrayBuffer copy", () => Tenant.load(snap.slice().buffer).can("r1", "update", lead), (v) => v === true);
+  probe("snapshot: empty", () => Tenant.load(new Uint8Array(0)), "invalid_snapshot");
+  probe("snapshot: a wasm module", () => Tenant.load(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])), "invalid_snapshot");
+  for (const cut of [1, 12, 20, 40, snap.length >> 1, snap.length - 1]) probe(`snapshot: cut at ${cut}`, () => Tenant.load(snap.subarray(0, cut)), "invalid_snapshot");
+  for (let i = 0; i < snap.length; i += 97) {
+    const b = snap.slice();
+    b[i] ^= 1 << (i % 8);
+    probe(`snapshot: bit flipped at ${i}`, () => Tenant.load(b), i >= 8 && i < 12 ? "snapshot_version" : "invalid_snapshot");
+  }
+  const foreign = snap.slice();
+  foreign[8] += 1;
+  probe("snapshot: another format", () => Tenant.load(foreign), "snapshot_version");
+  for (const bad of ["text", 42, null, undefined, [1, 2, 3], { length: 3 }]) probe(`snapshot: ${JSON.stringify(bad)}`, () => Tenant.load(bad), "invalid_type");
+
   return { passed, failed: failures.length, failures };
 }

@@ -7,6 +7,10 @@ const root = new URL("../../", import.meta.url);
 const work = new URL("target/workerd-corpus/", root);
 mkdirSync(new URL("accord/", work), { recursive: true });
 for (const f of ["workerd.mjs", "accord.js", "accord_wasm.js", "accord_wasm_bg.wasm", "presets.js"]) copyFileSync(new URL(`pkg/${f}`, root), new URL(`accord/${f}`, work));
+// accord/runtime beside it, and the snapshots the Node ESM run wrote.
+mkdirSync(new URL("accord-runtime/", work), { recursive: true });
+for (const f of ["workerd.mjs", "accord.js", "accord_wasm.js", "accord_wasm_bg.wasm"]) copyFileSync(new URL(`pkg/runtime/${f}`, root), new URL(`accord-runtime/${f}`, work));
+copyFileSync(new URL("target/snapshots.json", root), new URL("snapshots.json", work));
 copyFileSync(new URL("tests/js/workerd/worker.js", root), new URL("worker.js", work));
 copyFileSync(new URL("tests/js/corpus.mjs", root), new URL("corpus.mjs", work));
 const dir = new URL("tests/corpus/", root);
@@ -22,6 +26,11 @@ const w :Workerd.Worker = (compatibilityDate = "2025-01-01", modules = [
   (name = "worker.js", esModule = embed "worker.js"),
   (name = "corpus.mjs", esModule = embed "corpus.mjs"),
   (name = "corpus.json", json = embed "corpus.json"),
+  (name = "snapshots.json", json = embed "snapshots.json"),
+  (name = "accord-runtime/workerd.mjs", esModule = embed "accord-runtime/workerd.mjs"),
+  (name = "accord-runtime/accord.js", esModule = embed "accord-runtime/accord.js"),
+  (name = "accord-runtime/accord_wasm.js", esModule = embed "accord-runtime/accord_wasm.js"),
+  (name = "accord-runtime/accord_wasm_bg.wasm", wasm = embed "accord-runtime/accord_wasm_bg.wasm"),
   (name = "accord/workerd.mjs", esModule = embed "accord/workerd.mjs"),
   (name = "accord/accord.js", esModule = embed "accord/accord.js"),
   (name = "accord/accord_wasm.js", esModule = embed "accord/accord_wasm.js"),
@@ -50,4 +59,5 @@ if (result === null) {
 }
 mkdirSync(new URL("target/transcripts/", root), { recursive: true });
 writeFileSync(new URL("target/transcripts/workerd.txt", root), result.transcript.join("\n") + "\n");
-process.exitCode = report("workerd", result);
+writeFileSync(new URL("target/transcripts/workerd-runtime.txt", root), result.runtime.transcript.join("\n") + "\n");
+process.exitCode = report("workerd", result) | report("workerd snapshots from node (accord/runtime)", result.runtime);

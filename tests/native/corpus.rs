@@ -17,12 +17,28 @@ pub struct Outcome {
     pub denied_side: bool,
     /// Why the case failed, if it did.
     pub failure: Option<String>,
+    /// What the call returned (or the error it gave), as text: the transcript.
+    pub answer: String,
 }
+
+/// What the runner does to each tenant before asking it: nothing, or a round trip through a
+/// snapshot.
+pub type Via = fn(Tenant) -> Tenant;
 
 /// Every case of every corpus file, run once per test binary.
 pub fn outcomes() -> &'static [Outcome] {
     static ALL: OnceLock<Vec<Outcome>> = OnceLock::new();
-    ALL.get_or_init(run_all)
+    ALL.get_or_init(|| run_all(|t| t))
+}
+
+/// Every case asked of `Tenant::load(tenant.save())` instead of the compiled tenant.
+pub fn outcomes_through_snapshots() -> &'static [Outcome] {
+    static ALL: OnceLock<Vec<Outcome>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        run_all(|t| {
+            Tenant::load(&t.save()).unwrap_or_else(|e| panic!("a saved tenant does not load: {e}"))
+        })
+    })
 }
 
 /// The corpus directory.
@@ -32,7 +48,7 @@ pub fn dir() -> PathBuf {
         .join("corpus")
 }
 
-fn run_all() -> Vec<Outcome> {
+fn run_all(via: Via) -> Vec<Outcome> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir())
         .expect("tests/corpus is readable")
         .map(|e| e.expect("a directory entry").path())
@@ -48,7 +64,7 @@ fn run_all() -> Vec<Outcome> {
             .unwrap_or_default();
         let text = std::fs::read_to_string(&path).expect("a readable corpus file");
         let doc = Json::parse(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
-        run_file(&file, &doc, &mut out);
+        run_file(&file, &doc, via, &mut out);
     }
     out
 }
@@ -87,10 +103,14 @@ fn engine_of(file: &str, doc: &Json) -> Result<Arc<Engine>, String> {
         .map_err(|e| format!("the policy does not compile: {e}"))
 }
 
-fn run_file(file: &str, doc: &Json, out: &mut Vec<Outcome>) {
+fn run_file(file: &str, doc: &Json, via: Via, out: &mut Vec<Outcome>) {
     let engine = engine_of(file, doc);
     let base = match (&engine, doc.get("directory")) {
-        (Ok(e), Some(d)) => Some(Tenant::new(Arc::clone(e), d).map_err(|e| e.to_string())),
+        (Ok(e), Some(d)) => Some(
+            Tenant::new(Arc::clone(e), d)
+                .map(via)
+                .map_err(|e| e.to_string()),
+        ),
         _ => None,
     };
     let no_records = Json::Obj(Vec::new());
@@ -104,9 +124,19 @@ fn run_file(file: &str, doc: &Json, out: &mut Vec<Outcome>) {
             .collect();
         let records = case.get("records").map(|r| records_of(r, sets, &at));
         let (allowed_side, denied_side) = sides(case, records.as_deref());
+        let mut answer = String::new();
         let failure = match &engine {
             Err(e) => Some(e.clone()),
-            Ok(engine) => run_case(engine, base.as_ref(), case, records.as_deref(), &at).err(),
+            Ok(engine) => run_case(
+                engine,
+                base.as_ref(),
+                case,
+                records.as_deref(),
+                &at,
+                via,
+                &mut answer,
+            )
+            .err(),
         };
         out.push(Outcome {
             file: file.to_owned(),
@@ -115,6 +145,7 @@ fn run_file(file: &str, doc: &Json, out: &mut Vec<Outcome>) {
             allowed_side,
             denied_side,
             failure,
+            answer,
         });
     }
 }
@@ -179,6 +210,8 @@ fn run_case(
     case: &Json,
     records: Option<&[Json]>,
     at: &str,
+    via: Via,
+    answer: &mut String,
 ) -> Result<(), String> {
     let call = text(case, "call", at);
     if call == "describe" {
@@ -194,6 +227,7 @@ fn run_case(
         ("tenant", None) => return Err("a `tenant` case needs a `directory`".into()),
         (_, Some(d)) => {
             own = Tenant::new(Arc::clone(engine), d)
+                .map(via)
                 .map_err(|e| format!("the case's directory does not compile: {e}"))?;
             &own
         }
@@ -299,6 +333,10 @@ fn run_case(
             })
         }
         other => return Err(format!("unknown call `{other}`")),
+    };
+    *answer = match &got {
+        Ok(v) => show(v),
+        Err(e) => e.to_string(),
     };
     if case.get("expectError").is_some() {
         return expect_error(got.map(|_| ()).map_err(accord::Errors::from), case);

@@ -6,6 +6,7 @@ mod jsonparse;
 mod presets;
 mod protocol;
 mod seeds;
+mod snapshot;
 mod sort;
 mod sql;
 mod tables;

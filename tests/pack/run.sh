@@ -13,12 +13,14 @@ echo "tarball: $(basename "$tarball") ($(wc -c <"$tarball" | tr -d ' ') bytes; $
 cd "$work/scratch"
 echo '{"name":"scratch","private":true,"type":"module"}' > package.json
 npm install --silent --no-audit --no-fund --offline "$tarball" || npm install --silent --no-audit --no-fund "$tarball" || { echo "install failed"; exit 1; }
-cp "$root"/tests/pack/{zs9.mjs,esm.mjs,cjs.cjs,browser.mjs,worker.mjs} .
+cp "$root"/tests/pack/{zs9.mjs,esm.mjs,cjs.cjs,browser.mjs,worker.mjs,runtime.mjs,runtime.cjs} .
 pass=0; fail=0
 check() { if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $*"; fi; }
 
 check node esm.mjs
 check node cjs.cjs
+check node runtime.mjs
+check node runtime.cjs
 
 # Browser: esbuild resolves the "browser" condition; the .wasm sits next to the bundle.
 "$tools/esbuild" browser.mjs --bundle --format=esm --platform=browser --outfile=web/app.js --log-level=warning
