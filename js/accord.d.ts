@@ -154,9 +154,9 @@ export interface Decision {
   /**
    * Every check the deciding rule fails, most fundamental first: `external_org`, then
    * `no_permission`, `out_of_scope`, `invalid_state`, `condition_failed`, `setting_disabled`,
-   * then `plan_required`. The first is `code` and `message`; empty when allowed.
+   * then `plan_required`. The first is `code` and `message`; absent when allowed.
    */
-  reasons: Reason[];
+  reasons?: Reason[];
 }
 
 export interface Denial<Id> {

@@ -32,7 +32,7 @@ function Row() {
   );
 }
 
-const handle: UserHandle = { can: () => true, check: (a) => ({ allowed: true, code: "allowed", message: a, rule: null }), permitted: () => [] };
+const handle: UserHandle = { can: () => true, check: (a) => ({ allowed: true, code: "allowed", message: a, rule: null, reasons: [] }), permitted: () => [] };
 const store = createAccordStore(typed, "u1");
 store.set(untyped, "u2");
 store.setUser(handle);
