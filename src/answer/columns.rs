@@ -51,7 +51,7 @@ impl Tenant {
 
     /// The fields [`bulk_columns`](Tenant::bulk_columns) also encodes when reassigning records
     /// of type `ty` to user `to`: those their `view` question reads (see
-    /// [`Tenant::receiving`]). `None` when records of the type may go to anyone.
+    /// `Tenant::receiving`). `None` when records of the type may go to anyone.
     pub fn receive_fields(&self, to: u32, ty: u32) -> Option<u64> {
         let view = *self.engine.action_ix.get("view")?;
         self.bulk_fields(to, view as u32, ty)

@@ -8,6 +8,7 @@
 pub mod batch;
 pub mod columns;
 pub mod explain;
+mod plan_json;
 pub mod who;
 
 use crate::answer::explain::{Decision, Ids};

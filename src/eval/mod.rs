@@ -563,36 +563,33 @@ impl Tenant {
                 Some(list.iter().any(|l| v.same(self.lit(*l))))
             }
             CNode::Not(inner) => self.cond(*inner, user, f, depth + 1).map(|b| !b),
-            CNode::And(items) => {
-                let mut open = false;
-                for &i in items {
-                    match self.cond(i, user, f, depth + 1) {
-                        Some(false) => return Some(false),
-                        None => open = true,
-                        Some(true) => {}
-                    }
-                }
-                if open {
-                    None
-                } else {
-                    Some(true)
-                }
+            CNode::And(items) => self.junction(items, false, user, f, depth),
+            CNode::Or(items) => self.junction(items, true, user, f, depth),
+        }
+    }
+
+    /// `and` (false decides) or `or` (true decides) of three-valued items: open when no item
+    /// decides and some item is open.
+    fn junction(
+        &self,
+        items: &[u32],
+        decisive: bool,
+        user: u32,
+        f: &Facts,
+        depth: usize,
+    ) -> Option<bool> {
+        let mut open = false;
+        for &i in items {
+            match self.cond(i, user, f, depth + 1) {
+                Some(b) if b == decisive => return Some(decisive),
+                None => open = true,
+                Some(_) => {}
             }
-            CNode::Or(items) => {
-                let mut open = false;
-                for &i in items {
-                    match self.cond(i, user, f, depth + 1) {
-                        Some(true) => return Some(true),
-                        None => open = true,
-                        Some(false) => {}
-                    }
-                }
-                if open {
-                    None
-                } else {
-                    Some(false)
-                }
-            }
+        }
+        if open {
+            None
+        } else {
+            Some(!decisive)
         }
     }
 

@@ -16,7 +16,6 @@
 
 mod build;
 mod cache;
-mod json;
 
 pub use cache::Plans;
 

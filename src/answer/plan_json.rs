@@ -1,4 +1,5 @@
-//! Plans as JSON, the form JavaScript runs and `docs/plans.md` documents:
+//! Plans as JSON, the form JavaScript runs and `docs/plans.md` documents (here, beside the
+//! words: a `never` plan carries its decision):
 //!
 //! ```json
 //! { "kind": "where", "user": "u7", "action": "view", "type": "lead",
@@ -6,9 +7,9 @@
 //!   "sets": [ ["u7", "u8", "u9"] ] }
 //! ```
 
-use super::{Kind, Plan, Pred, Set};
-use crate::answer::explain::Ids;
+use super::explain::Ids;
 use crate::json::Json;
+use crate::plan::{Kind, Plan, Pred, Set};
 use crate::tenant::value::Val;
 use crate::tenant::Tenant;
 
