@@ -453,8 +453,7 @@ impl Tenant {
     fn manager_message(&self, doing: &str, ids: Ids<'_>) -> String {
         let manager = self
             .user_index(ids.user)
-            .and_then(|u| self.users.get(u as usize))
-            .map(|u| u.manager)
+            .map(|u| self.manager_of(u))
             .unwrap_or(NONE32);
         match self.user_words(manager) {
             Some(m) => format!("your manager {m} may not {doing} either."),

@@ -527,11 +527,7 @@ impl Tenant {
                 None => false,
             },
             Scope::Org => {
-                let org = self
-                    .users
-                    .get(user as usize)
-                    .map(|u| u.org)
-                    .unwrap_or(NONE32);
+                let org = self.org_of(user);
                 org != NONE32 && f.orgs.contains(&org)
             }
             Scope::Granted => match self.fixed(f, Fixed::Id).sym() {
@@ -540,11 +536,7 @@ impl Tenant {
             },
             Scope::Manager => {
                 // One level only: the manager's own rules, without their `manager` rules.
-                let manager = self
-                    .users
-                    .get(user as usize)
-                    .map(|u| u.manager)
-                    .unwrap_or(NONE32);
+                let manager = self.manager_of(user);
                 !delegated && manager != NONE32 && self.allows_as(at, manager, ty, action, f, true)
             }
         }

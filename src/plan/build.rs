@@ -472,7 +472,7 @@ impl Builder<'_> {
                 None => Pred::Const(false),
             },
             Scope::Org => {
-                let org = t.users.get(user as usize).map(|u| u.org).unwrap_or(NONE32);
+                let org = t.org_of(user);
                 if org == NONE32 {
                     Pred::Const(false)
                 } else {
@@ -492,11 +492,7 @@ impl Builder<'_> {
                 None => Pred::Const(false),
             },
             Scope::Manager => {
-                let manager = t
-                    .users
-                    .get(user as usize)
-                    .map(|u| u.manager)
-                    .unwrap_or(NONE32);
+                let manager = t.manager_of(user);
                 if delegated || manager == NONE32 {
                     Pred::Const(false)
                 } else {

@@ -181,6 +181,22 @@ impl Tenant {
             + self.name_ends.capacity() * 4
     }
 
+    /// The manager of `user`, or `NONE32`.
+    pub(crate) fn manager_of(&self, user: u32) -> u32 {
+        self.users
+            .get(user as usize)
+            .map(|u| u.manager)
+            .unwrap_or(NONE32)
+    }
+
+    /// The organisation of `user` as a symbol, or `NONE32`.
+    pub(crate) fn org_of(&self, user: u32) -> u32 {
+        self.users
+            .get(user as usize)
+            .map(|u| u.org)
+            .unwrap_or(NONE32)
+    }
+
     /// True when `sub` is `boss` or below `boss` in the manager forest.
     pub(crate) fn in_line(&self, boss: u32, sub: u32) -> bool {
         match (self.users.get(boss as usize), self.users.get(sub as usize)) {
