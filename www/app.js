@@ -1,8 +1,11 @@
-// The demo page: loads accord (wasm), fetches the product's data and policy from the worker,
-// compiles the policy and the directory once, and renders the product's view from accord's
-// answers. Nothing here decides a permission: every shown/hidden control, list, total and bulk
-// result comes from `tenant.check / filter / total / bulk`.
-import init, { Engine, AccordError } from "./pkg/accord.js";
+// The demo page: loads the lean `accord/runtime` entry (no policy compiler), fetches the
+// product's data from the worker and the tenant snapshot the worker compiled
+// (`/api/snapshot`: the bytes of `tenant.save()`), loads it with `Tenant.load`, and renders the
+// product's view from accord's answers. The full module (the compiler) is imported only when
+// the policy editor is opened (lib/policy-panel.js). Nothing here decides a permission: every
+// shown/hidden control, list, total and bulk result comes from `tenant.check / filter /
+// total / bulk`.
+import init, { Tenant } from "./pkg/runtime/accord.js";
 import { PRODUCT_INFO, label } from "./shared/products.js";
 import { h, fill, toast, planLabel, closePopover, initials, useDescription, roleLabelOf } from "./lib/ui.js";
 import { call, mountLog } from "./lib/api.js";
@@ -20,9 +23,8 @@ export const S = {
   product: "zendesk-sell",
   info: PRODUCT_INFO["zendesk-sell"],
   user: "",
-  policy: null,
   policyVersion: 0,
-  engine: null,
+  snapshot: null, // { version, sha256, size } of the snapshot the tenant was loaded from
   tenant: null,
   directory: null,
   records: {},
@@ -35,16 +37,15 @@ export const S = {
   rerender: () => render(),
   act,
   merge,
-  AccordError,
-  Engine,
+  loadSnapshot,
 };
 
 // ------------------------------------------------------------------ loading
 async function boot() {
   const t0 = performance.now();
   await init();
-  const ms = performance.now() - t0;
-  $("status").replaceChildren(h("span.dot.ok"), `accord wasm loaded in ${ms.toFixed(0)} ms`);
+  S.runtimeMs = performance.now() - t0;
+  status();
   mountLog($("log"));
   const q = new URLSearchParams(location.search);
   const product = PRODUCT_INFO[q.get("product")] ? q.get("product") : "zendesk-sell";
@@ -58,11 +59,43 @@ async function boot() {
   window.accordDemo = { S, force, ready: true };
 }
 
+/**
+ * Loads the tenant from the worker's snapshot `snap` ({ version, sha256 }): the bytes by
+ * digest (an immutable URL the browser may cache), then `Tenant.load`. False when the worker
+ * has replaced that snapshot meanwhile (the caller reads the state again).
+ */
+async function loadSnapshot(product, snap) {
+  const t0 = performance.now();
+  const res = await fetch(`/api/snapshot?product=${encodeURIComponent(product)}&v=${snap.sha256}`);
+  if (res.status === 404) return false;
+  if (!res.ok) throw new Error(`GET /api/snapshot: HTTP ${res.status}`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const t1 = performance.now();
+  S.tenant = Tenant.load(bytes);
+  S.snapshot = { ...snap, size: bytes.length, fetchMs: t1 - t0, loadMs: performance.now() - t1 };
+  S.tenantFrom = "snapshot";
+  return true;
+}
+
+/** The header's status line: which accord module the page runs and what it loaded. */
+function status() {
+  const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
+  const snap = S.snapshot;
+  fill(
+    $("status"),
+    h("span.dot.ok"),
+    h("span", { "data-testid": "runtime-status" }, `accord/runtime in ${S.runtimeMs.toFixed(0)} ms`),
+    snap ? h("span", { "data-testid": "snapshot-status", title: `SHA-256 ${snap.sha256}` }, ` · snapshot v${snap.version} (${kb(snap.size)}) loaded in ${snap.loadMs.toFixed(1)} ms`) : null,
+    S.full ? h("span", { "data-testid": "compiler-status" }, " · compiler loaded (policy editor)") : null,
+  );
+}
+S.status = status;
+
 function fillProducts() {
   $("product").replaceChildren(...Object.entries(PRODUCT_INFO).map(([k, v]) => h("option", { value: k }, v.label)));
 }
 
-async function loadProduct(product, { user, plan } = {}) {
+async function loadProduct(product, { user, plan, attempt = 0 } = {}) {
   busy(true);
   closePopover();
   const res = await call("GET", `/state?product=${product}`, { quiet: true });
@@ -72,25 +105,32 @@ async function loadProduct(product, { user, plan } = {}) {
     return;
   }
   const st = res.body;
+  if (!(await loadSnapshot(product, st.snapshot))) {
+    // Replaced between the two requests (someone changed the account): start again.
+    busy(false);
+    if (attempt < 3) return loadProduct(product, { user, plan, attempt: attempt + 1 });
+    toast(`Could not load ${product}: its snapshot keeps changing`, "err");
+    return;
+  }
   S.product = product;
   S.info = PRODUCT_INFO[product];
-  S.policy = st.policy;
   S.policyVersion = st.policyVersion;
   S.directory = st.directory;
   S.records = st.records;
   S.users = new Map(st.directory.users.map((u) => [u.id, u]));
-  S.engine = new Engine(st.policy);
-  S.description = S.engine.describe();
+  // Labels, plans, types and settings as `engine.describe()` gave them when the worker
+  // compiled this snapshot: a loaded Tenant has no describe() of its own.
+  S.description = st.description;
   useDescription(S.description);
-  S.tenant = S.engine.tenant(st.directory);
   S.view = {};
   const wanted = user && S.users.has(user) ? user : S.users.has(S.info.defaultUser) ? S.info.defaultUser : st.directory.users[0].id;
   S.user = wanted;
   $("product").value = product;
   if (plan && plan !== S.directory.plan && S.description.plans.some((p) => p.name === plan)) await setAccount({ plan }, { silent: true });
   fillControls();
-  mountPolicy($("policy"), S);
+  await mountPolicy($("policy"), S);
   render();
+  status();
   busy(false);
 }
 
@@ -199,7 +239,10 @@ async function setUser(id) {
   render();
 }
 
-/** Changes plan or settings: the worker recompiles its tenant first, then the page does. */
+/**
+ * Changes plan or settings: the worker compiles the account anew and stores its snapshot;
+ * the page loads that snapshot (it never compiles).
+ */
 async function setAccount(change, { silent } = {}) {
   busy(true);
   const res = await call("POST", `/account?product=${S.product}`, {
@@ -212,10 +255,13 @@ async function setAccount(change, { silent } = {}) {
     busy(false);
     return;
   }
-  const directory = { ...S.directory, plan: res.body.plan, settings: res.body.settings };
-  S.tenant = S.engine.tenant(directory);
-  S.directory = directory;
-  $("plan").value = directory.plan;
+  // The worker compiled the account anew: load its new snapshot (no compiling here).
+  await loadSnapshot(S.product, res.body.snapshot);
+  S.directory = { ...S.directory, plan: res.body.plan, settings: res.body.settings };
+  S.description = res.body.description;
+  useDescription(S.description);
+  status();
+  $("plan").value = S.directory.plan;
   if (!silent) render();
   busy(false);
 }

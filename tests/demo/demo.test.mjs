@@ -1,5 +1,5 @@
-// Browser tests of the demo in real headless Chromium (playwright-core), against the workerd
-// worker started by tests/demo/run.sh (DEMO_URL). Each test gets a fresh page; any console
+// Browser tests of the demo in real headless Chromium (playwright-core), against the worker
+// `wrangler dev` runs for tests/demo/run.sh (DEMO_URL), with its local KV and D1. Each test gets a fresh page; any console
 // error or page error fails it, except the browser's own "Failed to load resource: … 403"
 // line for a refusal the test provoked on purpose (tests that do set `t.refusals = true`).
 // Screenshots of every view at 1280×800 and 390×844 go to target/screenshots/.
@@ -44,9 +44,25 @@ async function api(method, path, { user, body } = {}) {
   return { status: res.status, body: type.includes("json") ? await res.json() : await res.text() };
 }
 
-/** A fresh page watched for console errors; `t.refusals` allows provoked 403 lines. */
+/** The worker's answer and headers (for the snapshot's ETag and version). */
+async function snapshotHead(product) {
+  const res = await fetch(`${BASE}/api/snapshot?product=${product}`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  return { status: res.status, type: res.headers.get("content-type"), etag: res.headers.get("etag"), version: Number(res.headers.get("x-accord-snapshot-version")), size: bytes.length };
+}
+
+/** What the worker's isolate did so far: { id, compiles, loads, cacheHits }. */
+async function isolate() {
+  return (await api("GET", "/health")).body.isolate;
+}
+
+/**
+ * A fresh page watched for console errors; `t.refusals` allows provoked 403 lines. Every URL
+ * it requests is kept in `t.requests`.
+ */
 async function open(t, query = "", [width, height] = SIZES[0]) {
   const page = await browser.newPage({ viewport: { width, height } });
+  page.on("request", (r) => t.requests.push(new URL(r.url()).pathname));
   page.on("console", (m) => {
     if (m.type() !== "error") return;
     const text = m.text();
@@ -298,7 +314,9 @@ test("policy_edit_error_listed_with_path_previous_policy_in_force", async (t) =>
   const page = await open(t, "?product=zendesk-sell&plan=professional&user=mia.novak");
   await workerAgrees(page);
   const before = await visibleCount(page);
+  await page.click("[data-testid=policy-open]");
   const ta = page.locator("[data-testid=policy-text]");
+  await ta.waitFor();
   const text = await ta.inputValue();
   const broken = text.replace('"scope": "own"', '"scope": "everywhere"');
   assert(broken !== text, "the preset has a scope to break");
@@ -425,11 +443,159 @@ test("so4_board_offers_only_allowed_transitions", async (t) => {
   assert(await page.isVisible("[data-testid=act-create]"), "a member may create a request (SO-5)");
 });
 
+test("page_runs_accord_runtime_and_the_compiler_only_with_the_policy_editor", async (t) => {
+  await api("POST", "/reset");
+  const page = await open(t, "?product=zendesk-sell&plan=professional&user=bruno.costa");
+  await workerAgrees(page);
+  // Move around: another product, a plan switch (the worker recompiles, the page loads the new
+  // snapshot), another person. None of it needs the compiler.
+  await selectOption(page, "product", "slack");
+  await selectOption(page, "plan", "pro");
+  await selectOption(page, "user", "mia.novak");
+  const has = (path) => t.requests.includes(path);
+  assert(has("/pkg/runtime/accord.js") && has("/pkg/runtime/accord_wasm_bg.wasm"), `the runtime entry and its wasm were fetched: ${t.requests.filter((u) => u.startsWith("/pkg")).join(" ")}`);
+  for (const full of ["/pkg/accord.js", "/pkg/accord_wasm_bg.wasm", "/pkg/presets.js", "/pkg/runtime/accord_wasm_inline.js"]) assert(!has(full), `${full} was fetched before the policy editor was opened`);
+  const snapshots = t.requests.filter((u) => u === "/api/snapshot");
+  eq(snapshots.length, 3, "snapshots fetched: zendesk-sell, slack, slack on Pro");
+  // The page's tenant is the worker's current snapshot, byte for byte (its SHA-256 is the ETag).
+  const head = await snapshotHead("slack");
+  eq([head.status, head.type], [200, "application/octet-stream"], "GET /api/snapshot");
+  const mine = await page.evaluate(() => ({ ...window.accordDemo.S.snapshot, from: window.accordDemo.S.tenantFrom }));
+  eq([`"${mine.sha256}"`, mine.version, mine.size, mine.from], [head.etag, head.version, head.size, "snapshot"], "the page loaded the worker's current snapshot");
+  const status = await page.textContent("[data-testid=status]");
+  assert(/^accord\/runtime in \d+ ms · snapshot v\d+ \([\d.]+ kB\) loaded in [\d.]+ ms$/.test(status), `the header names the runtime and the snapshot: ${status}`);
+  // Opening the policy editor imports the full module (the compiler) and its wasm.
+  await page.click("[data-testid=policy-open]");
+  await page.locator("[data-testid=policy-text]").waitFor();
+  assert(has("/pkg/accord.js") && has("/pkg/accord_wasm_bg.wasm"), "the full entry and its wasm are fetched when the editor opens");
+  assert(JSON.parse(await page.inputValue("[data-testid=policy-text]")).plans, "the editor shows the policy");
+  assert(await page.isVisible("[data-testid=compiler-status]"), "the header says the compiler is loaded");
+  await shot(page, "policy-editor-opened");
+});
+
+test("policy_edit_makes_a_new_snapshot_and_the_page_loads_it", async (t) => {
+  await api("POST", "/reset");
+  const page = await open(t, "?product=zendesk-sell&plan=professional&user=mia.novak");
+  await workerAgrees(page);
+  const before = await snapshotHead("zendesk-sell");
+  const stats0 = await isolate();
+  eq(await page.locator("[data-testid=act-export]").count(), 0, "no Export for Mia by default (ZS-5)");
+  eq((await api("GET", "/export?product=zendesk-sell&type=lead", { user: "mia.novak" })).status, 403, "the worker refuses Mia's export");
+  await page.click("[data-testid=policy-open]");
+  const ta = page.locator("[data-testid=policy-text]");
+  await ta.waitFor();
+  const text = await ta.inputValue();
+  const edited = text.replace(/("export_for_all":\s*\{[^}]*"default":\s*)false/, "$1true");
+  assert(edited !== text, "the preset declares export_for_all");
+  await ta.fill(edited);
+  await page.waitForFunction(() => /in force in the page and in the worker \(snapshot v/.test(document.querySelector("[data-testid=policy-status]").textContent), null, { timeout: 10000 });
+  await ready(page);
+  // The worker compiled once and published a new snapshot; the page loaded exactly that one.
+  const after = await snapshotHead("zendesk-sell");
+  eq(after.version, before.version + 1, "snapshot version after the edit");
+  assert(after.etag !== before.etag, "new bytes, new ETag");
+  const mine = await page.evaluate(() => ({ ...window.accordDemo.S.snapshot, from: window.accordDemo.S.tenantFrom }));
+  eq([`"${mine.sha256}"`, mine.version, mine.from], [after.etag, after.version, "snapshot"], "the page answers from the worker's new snapshot");
+  // And the answers changed, in the page and in the worker.
+  eq(await page.locator("[data-testid=act-export]").count(), 1, "Export appears in the page");
+  eq(await page.evaluate(() => window.accordDemo.S.tenant.check("mia.novak", "export", { type: "lead" }).code), "allowed", "the page's check");
+  eq((await api("GET", "/export?product=zendesk-sell&type=lead", { user: "mia.novak" })).status, 200, "the worker exports too");
+  const stats1 = await isolate();
+  eq(stats1.id, stats0.id, "one isolate throughout");
+  eq(stats1.compiles - stats0.compiles, 1, "the worker compiled once, for the edit");
+  eq(stats1.loads - stats0.loads, 1, "and loaded the new snapshot once");
+});
+
+test("worker_loads_each_snapshot_once_and_never_compiles_per_request", async (t) => {
+  await api("POST", "/reset");
+  await api("GET", "/state?product=zendesk-sell"); // creates the account: seeds D1, compiles once
+  const lead = (await api("GET", "/list?product=zendesk-sell&type=lead", { user: "bruno.costa" })).body.ids[0]; // loads it
+  const s0 = await isolate();
+  for (const user of ["bruno.costa", "mia.novak", "ana.ribeiro", "marc.dubois"]) {
+    eq((await api("GET", "/visible?product=zendesk-sell&type=lead", { user })).status, 200, "visible");
+    eq((await api("GET", "/total?product=zendesk-sell&type=deal&field=amount&groupBy=stage", { user })).status, 200, "total");
+    eq((await api("GET", "/list?product=zendesk-sell&type=deal&action=update", { user })).status, 200, "list");
+    const act = await api("POST", "/act?product=zendesk-sell", { user, body: { action: "communicate", type: "lead", id: lead } });
+    assert(act.status === 200 || (act.status === 403 && act.body.code !== "allowed"), `act: ${act.status} ${JSON.stringify(act.body)}`);
+  }
+  const s1 = await isolate();
+  eq(s1.id, s0.id, "one isolate throughout");
+  eq([s1.compiles, s1.loads], [s0.compiles, s0.loads], "16 requests: no compile, no load");
+  assert(s1.cacheHits - s0.cacheHits >= 16, `answered from the loaded tenant: ${s1.cacheHits - s0.cacheHits} cache hits`);
+  // A change of the directory (the plan) compiles once; the next request loads it once.
+  const v0 = (await snapshotHead("zendesk-sell")).version;
+  eq((await api("POST", "/account?product=zendesk-sell", { body: { plan: "growth" } })).status, 200, "plan change");
+  const s2 = await isolate();
+  eq([s2.compiles - s1.compiles, s2.loads - s1.loads], [1, 0], "the change compiled once, loaded nothing yet");
+  eq((await snapshotHead("zendesk-sell")).version, v0 + 1, "new snapshot version");
+  for (let i = 0; i < 3; i++) eq((await api("GET", "/visible?product=zendesk-sell&type=lead", { user: "bruno.costa" })).body.count, 0, "Bruno sees nothing on Growth (ZS-1)");
+  const s3 = await isolate();
+  eq([s3.compiles - s2.compiles, s3.loads - s2.loads], [0, 1], "three requests later: one load, no compile");
+  // A policy the compiler refuses changes nothing: the same snapshot stays in force.
+  const bad = await fetch(`${BASE}/api/policy?product=zendesk-sell`, { method: "PUT", body: JSON.stringify({ plans: 7 }) });
+  eq(bad.status, 400, "a broken policy is refused");
+  eq((await snapshotHead("zendesk-sell")).version, v0 + 1, "the snapshot in force is unchanged");
+});
+
+test("worker_sql_on_d1_equals_page_filter_and_total_for_every_user", async (t) => {
+  await api("POST", "/reset");
+  const actionsChecked = {};
+  for (const product of ["zendesk-sell", "crm", "slack", "sales-ops"]) {
+    const page = await open(t, `?product=${product}`);
+    // The page's answers: filter for every user, type and record action, from the snapshot it loaded.
+    const mine = await page.evaluate(() => {
+      const S = window.accordDemo.S;
+      const out = { users: S.directory.users.map((u) => u.id), lists: {}, totals: {} };
+      for (const [type, records] of Object.entries(S.records)) {
+        const actions = S.description.types.find((x) => x.name === type).actions;
+        for (const action of actions) for (const u of out.users) out.lists[`${type}|${action}|${u}`] = S.tenant.filter(u, action, records).map((r) => r.id);
+        if (records.some((r) => typeof r.amount === "number" && "stage" in r)) {
+          for (const u of out.users) {
+            out.totals[`${type}|${u}|stage`] = S.tenant.total(u, records, "amount", { groupBy: "stage" });
+            out.totals[`${type}|${u}`] = S.tenant.total(u, records, "amount");
+          }
+        }
+      }
+      return out;
+    });
+    // The worker's: the same questions as SQL on D1.
+    const keys = Object.keys(mine.lists);
+    const strict = { some: 0, none: 0 };
+    for (let i = 0; i < keys.length; i += 16) {
+      await Promise.all(
+        keys.slice(i, i + 16).map(async (key) => {
+          const [type, action, user] = key.split("|");
+          const res = await api("GET", `/list?product=${product}&type=${type}&action=${action}`, { user });
+          eq(res.status, 200, `${product} list ${key}`);
+          eq(res.body.ids, mine.lists[key], `${product}: the worker's SQL list of ${key} equals the page's filter`);
+          if (res.body.ids.length === 0) strict.none++;
+          else strict.some++;
+        }),
+      );
+    }
+    actionsChecked[product] = keys.length;
+    assert(strict.some > 0 && strict.none > 0, `${product}: some questions allow records and some allow none (${JSON.stringify(strict)})`);
+    for (const [key, total] of Object.entries(mine.totals)) {
+      const [type, user, by] = key.split("|");
+      const res = await api("GET", `/total?product=${product}&type=${type}&field=amount${by ? "&groupBy=stage" : ""}`, { user });
+      const norm = (x) => ({ total: x.total, count: x.count, groups: x.groups ? Object.entries(x.groups).sort() : undefined });
+      eq(norm(res.body), norm(total), `${product}: the worker's SQL total of ${key} equals the page's total()`);
+    }
+    await page.close();
+  }
+  // The filter is real: a CRM member sees exactly the leads she created (CS-5).
+  const st = (await api("GET", "/state?product=crm")).body;
+  const created = st.records.lead.filter((r) => r.creatorId === "mia.novak").map((r) => r.id);
+  eq((await api("GET", "/list?product=crm&type=lead", { user: "mia.novak" })).body.ids, created, "Mia's leads from D1");
+  assert(created.length > 0 && created.length < st.records.lead.length, "Mia created some leads, not all");
+  console.log(`     lists compared: ${JSON.stringify(actionsChecked)}`);
+});
+
 // ------------------------------------------------------------------ run
 let passed = 0;
 let failed = 0;
 for (const tc of tests) {
-  const t = { errors: [], pages: [], refusals: false };
+  const t = { errors: [], pages: [], refusals: false, requests: [] };
   const t0 = Date.now();
   try {
     await tc.fn(t);

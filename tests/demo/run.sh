@@ -1,7 +1,8 @@
 #!/bin/sh
-# The demo's browser tests: starts the workerd demo (www/run.sh) on a free 127.0.0.1 port, runs
-# tests/demo/demo.test.mjs in headless Chromium, stops the worker, and exits non-zero on any
-# failure. Closing line: "N passed, N failed". Needs the package in pkg/ (`make pkg`).
+# The demo's browser tests: starts the demo (www/run.sh: `wrangler dev` with local KV and D1) on
+# a free 127.0.0.1 port, runs tests/demo/demo.test.mjs in headless Chromium, stops the worker,
+# and exits non-zero on any failure. Closing line: "N passed, N failed". Needs the package in
+# pkg/ (`make pkg`).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -19,12 +20,17 @@ PORT=${DEMO_PORT:-$(node -e 'const s=require("net").createServer();s.listen(0,"1
 mkdir -p "$ROOT/target"
 LOG="$ROOT/target/demo-worker.log"
 
-# Own session and process group, so stopping it stops exactly what this script started.
-PORT=$PORT setsid "$ROOT/www/run.sh" >"$LOG" 2>&1 &
+# The worker's KV and D1 for this run only, removed when it stops.
+STATE="$ROOT/target/demo-state/test-$PORT"
+
+# Own session and process group, so stopping it stops exactly what this script started
+# (wrangler, its esbuild and its two workerd processes).
+PORT=$PORT DEMO_STATE=$STATE setsid "$ROOT/www/run.sh" >"$LOG" 2>&1 &
 PID=$!
 stop() {
   kill -TERM -- "-$PID" 2>/dev/null || kill -TERM "$PID" 2>/dev/null
   wait "$PID" 2>/dev/null
+  rm -rf "$STATE"
 }
 trap stop EXIT
 trap 'exit 130' INT TERM

@@ -13,7 +13,7 @@ function drawLog() {
   if (!logEl) return;
   logEl.replaceChildren(
     h("h3", {}, "Edge worker log"),
-    h("p.muted", {}, "Every change goes to the workerd worker, which asks the same accord module before applying it."),
+    h("p.muted", {}, "Every change goes to the edge worker, which asks the same snapshot before writing it to D1."),
     entries.length
       ? h(
           "ol.log",

@@ -1,38 +1,85 @@
-// The policy panel: the active policy as editable JSON. Every edit is compiled by accord in the
-// page (`new Engine(text)`, then `engine.tenant(directory)`); errors are listed with their JSON
-// path, highlighted in the text, and the previous policy stays in force. A policy that compiles
-// is put in force in the page at once and sent to the worker, which compiles it with the same
-// module, so both sides keep giving the same answers.
+// The policy panel. Closed, it costs the page nothing: the page runs `accord/runtime`, which
+// loads snapshots and cannot compile. Opening it imports the full module (`pkg/accord.js`, the
+// compiler) once and shows the active policy as editable JSON. Every edit is compiled by accord
+// in the page (`new Engine(text)`, then `engine.tenant(directory)`); errors are listed with
+// their JSON path, highlighted in the text, and the previous policy stays in force. A policy
+// that compiles is put in force in the page at once and sent to the worker, which compiles it,
+// stores the new snapshot and answers with its version: the page then loads that snapshot, so
+// both sides answer from the same bytes.
 import { h, fill, codeBadge, useDescription } from "./ui.js";
 import { pointerMap, locate, lineColumn, pretty } from "./jsonpos.js";
 import { call } from "./api.js";
 
-let P = null; // { S, ta, backdrop, errorsEl, statusEl, ranges, timer, pushTimer }
+let P = null; // the open editor: { S, ta, backdrop, errorsEl, statusEl, ranges, timer, pushTimer, good }
+let opened = false; // once opened, the editor stays open across products
+let full = null; // the full module, once imported: { Engine, AccordError, ms }
 
-export function mountPolicy(root, S) {
+/** Imports the full entry (compiler included) and loads its wasm module: once. */
+async function compiler() {
+  if (!full) {
+    const t0 = performance.now();
+    const m = await import("../pkg/accord.js");
+    await m.default();
+    full = { Engine: m.Engine, AccordError: m.AccordError, ms: performance.now() - t0 };
+  }
+  return full;
+}
+
+/** The panel for the current product: closed (a button), or the editor when it was opened. */
+export async function mountPolicy(root, S) {
+  P = null;
+  if (opened) return openEditor(root, S);
+  const open = h("button.primary", { "data-testid": "policy-open" }, "Open the policy editor");
+  open.addEventListener("click", async () => {
+    open.disabled = true;
+    open.textContent = "Loading the compiler…";
+    await openEditor(root, S);
+  });
+  fill(
+    root,
+    h("div.policy-head", {}, h("h3", {}, "Policy ", h("span.muted", {}, `version ${S.policyVersion} · in force in the worker, compiled into snapshot v${S.snapshot.version}`))),
+    h(
+      "p.muted.small",
+      {},
+      "This page runs ",
+      h("code", {}, "accord/runtime"),
+      ": it loads the snapshot the worker compiled (",
+      h("code", {}, "Tenant.load(bytes)"),
+      ") and has no policy compiler. Opening the editor imports the full module to compile your edits as you type.",
+    ),
+    open,
+  );
+}
+
+async function openEditor(root, S) {
+  const [{ ms }, res] = await Promise.all([compiler(), call("GET", `/policy?product=${S.product}`, { quiet: true })]);
+  if (!res.ok) {
+    fill(root, h("p.err", {}, `Could not read the policy: ${res.body.message}`));
+    return;
+  }
+  opened = true;
+  S.full = true;
+  S.status?.();
+  const policy = res.body.policy;
   const ta = h("textarea", { spellcheck: false, wrap: "off", "aria-label": "Policy JSON", "data-testid": "policy-text" });
   const backdrop = h("pre.backdrop", { "aria-hidden": "true" });
   const statusEl = h("div.policy-status", { "data-testid": "policy-status" });
   const errorsEl = h("ol.policy-errors", { "data-testid": "policy-errors" });
   const reset = h("button.ghost", { "data-testid": "policy-reset", onclick: resetPolicy }, "Reset to preset");
-  fill(root, 
-    h(
-      "div.policy-head",
-      {},
-      h("h3", {}, "Policy ", h("span.muted", {}, `${S.policy.name ?? S.product} · rules tagged with seed IDs`)),
-      reset,
-    ),
+  fill(
+    root,
+    h("div.policy-head", {}, h("h3", {}, "Policy ", h("span.muted", {}, `${policy.name ?? S.product} · rules tagged with seed IDs`)), reset),
     h(
       "p.muted.small",
       {},
-      "Edit it: every keystroke recompiles with ",
+      `The compiler (the full module) loaded in ${ms.toFixed(0)} ms. Edit the policy: every keystroke recompiles with `,
       h("code", {}, "new Engine(policy)"),
-      " in this page. Errors are listed with their JSON path and highlighted; the previous policy stays in force until the new one compiles, then the worker gets it too.",
+      " in this page. Errors are listed with their JSON path and highlighted; the previous policy stays in force until the new one compiles, then the worker compiles it too and the page loads the worker's new snapshot.",
     ),
     h("div.policy-body", {}, h("div.editor", {}, backdrop, ta), h("div.policy-side", {}, statusEl, errorsEl)),
   );
   P = { S, ta, backdrop, errorsEl, statusEl, ranges: [], timer: 0, pushTimer: 0, good: null };
-  ta.value = pretty(S.policy);
+  ta.value = pretty(policy);
   P.good = ta.value;
   ta.addEventListener("input", () => {
     clearTimeout(P.timer);
@@ -44,7 +91,6 @@ export function mountPolicy(root, S) {
     backdrop.scrollLeft = ta.scrollLeft;
   });
   ok(`version ${S.policyVersion}, in force in the page and in the worker`);
-  errorsEl.replaceChildren();
   paint();
 }
 
@@ -68,27 +114,27 @@ function compile() {
     return paint();
   }
   const t0 = performance.now();
+  const { Engine, AccordError } = full;
   let engine;
   let tenant;
   try {
-    engine = new S.Engine(text);
+    engine = new Engine(text);
   } catch (e) {
-    if (!(e instanceof S.AccordError)) throw e;
+    if (!(e instanceof AccordError)) throw e;
     return fail(e, "policy", text);
   }
   try {
     tenant = engine.tenant(S.directory);
   } catch (e) {
-    if (!(e instanceof S.AccordError)) throw e;
+    if (!(e instanceof AccordError)) throw e;
     return fail(e, "directory", text);
   }
   const ms = performance.now() - t0;
-  // In force in the page now.
-  S.engine = engine;
+  // In force in the page now (compiled here), until the worker's snapshot of it arrives.
   S.description = engine.describe();
   useDescription(S.description);
   S.tenant = tenant;
-  S.policy = JSON.parse(text);
+  S.tenantFrom = "compiled in the page";
   P.good = text;
   P.ranges = [];
   P.lastErrors = "";
@@ -109,8 +155,9 @@ async function push(text) {
   });
   if (P.ta.value !== text) return; // edited again meanwhile
   if (res.ok) {
-    S.policyVersion = res.body.policyVersion;
-    ok(`version ${S.policyVersion}, in force in the page and in the worker`);
+    await useWorkerSnapshot(S, res.body);
+    if (P.ta.value !== text) return;
+    ok(`version ${S.policyVersion}, in force in the page and in the worker (snapshot v${S.snapshot.version})`);
     S.rerender(); // the worker's answers (e.g. "worker agrees") now come from this version
   } else {
     P.statusEl.className = "policy-status bad";
@@ -221,17 +268,25 @@ async function resetPolicy() {
   const { S } = P;
   const res = await call("POST", `/policy/reset?product=${S.product}`, { summary: (s, b) => `preset restored (v${b.policyVersion})` });
   if (!res.ok) return;
-  S.policy = res.body.policy;
-  S.policyVersion = res.body.policyVersion;
-  S.engine = new S.Engine(S.policy);
-  S.description = S.engine.describe();
-  useDescription(S.description);
-  S.tenant = S.engine.tenant(S.directory);
-  P.ta.value = pretty(S.policy);
+  await useWorkerSnapshot(S, res.body);
+  P.ta.value = pretty(res.body.policy);
   P.good = P.ta.value;
   P.ranges = [];
   P.errorsEl.replaceChildren();
-  ok(`version ${S.policyVersion} (the preset), in force in the page and in the worker`);
+  ok(`version ${S.policyVersion} (the preset), in force in the page and in the worker (snapshot v${S.snapshot.version})`);
   paint();
   S.rerender();
+}
+
+/**
+ * The worker compiled a policy and stored its snapshot: the page loads those bytes, so its
+ * answers come from exactly what the worker answers from (not from its own compile).
+ */
+async function useWorkerSnapshot(S, { policyVersion, snapshot, description }) {
+  S.policyVersion = policyVersion;
+  S.description = description;
+  useDescription(description);
+  // false: replaced again meanwhile (another tab's change); the next reload shows it.
+  await S.loadSnapshot(S.product, snapshot);
+  S.status();
 }

@@ -191,7 +191,7 @@ export function renderRecords(root, S) {
       )
     : null;
 
-  const worker = h("span.agree", { "data-testid": "agree" }, "worker: …");
+  const worker = h("span.agree", { "data-testid": "agree", title: "The worker's count(*) in D1, WHERE as tenant.sql(user, \"view\", type) wrote it" }, "worker: …");
   const pager = h(
     "div.pager",
     {},
@@ -226,9 +226,9 @@ export function renderRecords(root, S) {
     pager,
   );
 
-  // The worker filters the same records with the same module: the counts must agree.
+  // The worker counts the same records in D1, with the same question as SQL: the counts must agree.
   const mine = visible.length;
-  const key = [S.product, S.user, type, S.directory.plan, JSON.stringify(S.directory.settings), S.policyVersion, S.dataVersion, all.length].join("|");
+  const key = [S.product, S.user, type, S.directory.plan, JSON.stringify(S.directory.settings), S.snapshot?.sha256, S.dataVersion, all.length].join("|");
   const show = (count) => {
     const ok = count === mine;
     worker.className = `agree ${ok ? "ok" : "bad"}`;

@@ -64,7 +64,7 @@ function outcome(r) {
     `div.tamper-result.${r.same ? "ok" : "bad"}`,
     {},
     h("div", {}, "Page (wasm) computed: ", codeBadge(r.client.code)),
-    h("div", {}, `Worker (workerd) answered ${r.worker.status}: `, codeBadge(r.worker.code)),
+    h("div", {}, `Worker answered ${r.worker.status}: `, codeBadge(r.worker.code)),
     h("div.small", {}, r.worker.message),
     h("div", { "data-testid": "tamper-verdict" }, r.same ? "✓ same decision: the request was refused at the edge" : "✗ the worker disagreed"),
   );

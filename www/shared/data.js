@@ -1,9 +1,9 @@
 // The demo's dataset, generated deterministically (same seed, same data, every start): one
 // company, Acme, with 62 people in a 4-level hierarchy (VP → regional directors → team leads →
 // reps, plus a Sales Ops team), and per product the directory (roles as that product names
-// them) and the records (≥ 5,000 leads/deals for the two CRMs). Only the worker calls this; the
-// page receives the data from `/api/state`. No permission logic lives here: it only says who
-// holds which role and who owns which record.
+// them) and the records (≥ 5,000 leads/deals for the two CRMs). Only the worker calls this, to
+// seed D1; the page receives the data from `/api/state`. No permission logic lives here: it
+// only says who holds which role and who owns which record.
 
 /** Small fast deterministic PRNG (mulberry32). */
 export function rng(seed) {
@@ -386,3 +386,11 @@ export function dataset(product) {
 }
 
 export const PRODUCTS = ["zendesk-sell", "crm", "slack", "sales-ops"];
+
+/** The record types each product stores (the keys of its dataset's `records`). */
+export const PRODUCT_TYPES = {
+  "zendesk-sell": ["lead", "deal"],
+  crm: ["lead", "opportunity", "case"],
+  slack: ["notification", "shared_channel", "external_org"],
+  "sales-ops": ["access_request"],
+};

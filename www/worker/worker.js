@@ -1,58 +1,24 @@
-// The edge worker: serves www/ as static files and an /api that enforces every change with the
-// same accord module the page runs. The data lives here, in memory, generated deterministically
-// at start (and on POST /api/reset). The acting user comes from the `x-demo-user` header (the
-// demo's stand-in for a session); plan, settings and policy are account state held here.
+// The edge worker (Cloudflare Workers; `wrangler dev` runs it locally with KV and D1): the
+// /api behind the demo page, enforcing every change with accord. Static files are served by
+// wrangler's asset server (wrangler.jsonc); only /api reaches this code.
 //
-// Every mutation is asked to accord first: `check` for one record or a type-level action, `bulk`
-// for a bulk reassignment (applying only the allowed records). A refusal is a 403 carrying the
-// decision's `code`, `message`, `rule` (and `upgradeTo`): the same answer the page computed.
+// Each account (one per product) lives in D1: its policy, its directory (plan, settings,
+// users) and its records, one table per record type. Its compiled tenant is a snapshot in KV,
+// compiled only when the policy or the directory changes and loaded once per isolate
+// (snapshots.js). A request asks the loaded tenant:
+//  - lists, counts, totals and exports go to D1 as SQL: `tenant.sql(user, action, type,
+//    { dialect: "sqlite", columns })` gives `{ where, params }`, so only the rows the user may
+//    see leave the database;
+//  - a change is asked first (`check` for one record or a type-level action, `bulk` for many),
+//    then written with the same question as SQL in the UPDATE's WHERE, so a row that changed
+//    meanwhile is not written. A refusal is a 403 with the decision's `code`, `message`, `rule`
+//    (and `upgradeTo`): the answer the page computed from the same snapshot.
+// The acting user is the `x-demo-user` header (the demo's stand-in for a session).
 
-import { Engine, presets, AccordError } from "../pkg/workerd.mjs";
-import { dataset, PRODUCTS } from "../shared/data.js";
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".wasm": "application/wasm",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ts": "text/plain; charset=utf-8",
-  ".md": "text/plain; charset=utf-8",
-};
-
-/** product → { policy, engine, directory, records, tenant, policyVersion, log } */
-const accounts = new Map();
-
-function fresh(product) {
-  const { directory, records } = dataset(product);
-  const policy = presets[product]();
-  const engine = new Engine(policy);
-  return { product, policy, engine, directory, records, tenant: null, policyVersion: 1, nextId: 90001 };
-}
-
-function account(product) {
-  if (!PRODUCTS.includes(product)) throw httpError(404, "unknown_product", `no product \`${product}\`; expected one of ${PRODUCTS.join(", ")}`);
-  let a = accounts.get(product);
-  if (!a) {
-    a = fresh(product);
-    accounts.set(product, a);
-  }
-  return a;
-}
-
-function tenant(a) {
-  if (!a.tenant) a.tenant = a.engine.tenant(a.directory);
-  return a.tenant;
-}
-
-function httpError(status, code, message, extra = {}) {
-  const e = new Error(message);
-  e.http = { status, body: { code, message, ...extra } };
-  return e;
-}
+import { PRODUCTS, PRODUCT_TYPES } from "../shared/data.js";
+import { account, current, publish, resetAll, presetPolicy, snapshotBytes, snapshotOf, isolate, isAccordError, httpError } from "./snapshots.js";
+import { columns, select, record, stored, hasTable, numeric, groupable, column, table, insertAll, update, remove, before } from "./tables.js";
+import { apply, creates } from "./apply.js";
 
 const json = (body, status = 200, headers = {}) =>
   new Response(JSON.stringify(body), {
@@ -62,125 +28,9 @@ const json = (body, status = 200, headers = {}) =>
 
 /** An AccordError (bad input) as a 400 with its code, message, path and full list. */
 function accordError(e, where) {
-  if (e instanceof AccordError) {
-    const errors = Array.isArray(e.errors) ? e.errors.map(({ code, message, path }) => ({ code, message, path })) : [{ code: e.code, message: e.message, path: e.path }];
-    return json({ code: e.code, message: e.message, path: e.path, errors, where }, 400);
-  }
-  return null;
-}
-
-function findRecord(a, type, id) {
-  const list = a.records[type];
-  if (!list) throw httpError(404, "unknown_type", `no records of type \`${type}\` in this product`);
-  const rec = list.find((r) => r.id === id);
-  if (!rec) throw httpError(404, "not_found", `no ${type} \`${id}\``);
-  return rec;
-}
-
-function newId(a, type) {
-  const prefix = { lead: "L", deal: "D", opportunity: "OP", case: "CS", notification: "N", access_request: "AR-" }[type] ?? "X";
-  return `${prefix}${a.nextId++}`;
-}
-
-/** What an allowed action does to the data. Permission was already granted by accord. */
-function apply(a, user, action, type, rec, body) {
-  const out = { changed: [], removed: [], created: [], note: "" };
-  const touch = (r) => out.changed.push(r);
-  const transitions = a.policy.types?.[type]?.transitions ?? {};
-  if (!rec) {
-    // Type-level actions.
-    if (action === "add" || action === "create") {
-      const r = { type, id: newId(a, type), name: body.name || `New ${type.replace(/_/g, " ")}`, ownerId: user, creatorId: user };
-      if (type === "lead") Object.assign(r, { company: "Acme Sports", status: "new", amount: 5000 });
-      if (type === "deal" || type === "opportunity") Object.assign(r, { stage: type === "deal" ? "incoming" : "prospecting", amount: 10000 });
-      if (type === "notification") Object.assign(r, { createdByAdmin: false, connect: false, enabled: true });
-      if (type === "access_request") Object.assign(r, { title: body.name || "Onboarding: new hire — Salesforce", state: "action_needed", assigneeId: null, holdReason: null, requesterId: user });
-      a.records[type].unshift(r);
-      out.created.push(r);
-      out.note = `Created ${type.replace(/_/g, " ")} ${r.id}.`;
-    } else if (action === "import") {
-      for (let i = 0; i < 5; i++) {
-        const r = { type, id: newId(a, type), name: `Imported ${type} ${i + 1}`, company: "Imported Co", ownerId: user, creatorId: user, status: "new", amount: 1000 * (i + 1) };
-        a.records[type].unshift(r);
-        out.created.push(r);
-      }
-      out.note = `Imported 5 ${type}s.`;
-    } else {
-      out.note = `Done: ${action.replace(/_/g, " ")} (the demo changes nothing here).`;
-    }
-    return out;
-  }
-  switch (action) {
-    case "reassign": {
-      if (!body.to) throw httpError(400, "missing_field", "a reassignment needs `to`, the new owner");
-      if (!a.directory.users.some((u) => u.id === body.to)) throw httpError(400, "unknown_user", `the new owner \`${body.to}\` is not a user of this account`);
-      rec.ownerId = body.to;
-      touch(rec);
-      out.note = `${rec.id} now belongs to ${body.to}.`;
-      break;
-    }
-    case "update":
-    case "edit": {
-      const patch = body.patch ?? {};
-      for (const k of ["name", "status", "stage", "amount"]) if (k in patch) rec[k] = patch[k];
-      touch(rec);
-      out.note = `Updated ${rec.id}.`;
-      break;
-    }
-    case "delete": {
-      const list = a.records[type];
-      list.splice(list.indexOf(rec), 1);
-      out.removed.push(rec.id);
-      out.note = `Deleted ${rec.id}.`;
-      break;
-    }
-    case "convert":
-      rec.status = "converted";
-      touch(rec);
-      out.note = `Converted ${rec.id} to a contact.`;
-      break;
-    case "communicate":
-      out.note = `E-mail to ${rec.name} logged on ${rec.id}.`;
-      break;
-    case "disable":
-      rec.enabled = false;
-      touch(rec);
-      out.note = `Disabled ${rec.id}.`;
-      break;
-    case "add_member":
-      rec.members = (rec.members ?? 0) + 1;
-      touch(rec);
-      out.note = `Added a colleague to ${rec.name}.`;
-      break;
-    case "approve_invite":
-      rec.pendingInvite = false;
-      touch(rec);
-      out.note = `Approved the invitation for ${rec.name}.`;
-      break;
-    case "disconnect":
-    case "archive":
-      rec.status = action === "archive" ? "archived" : "disconnected";
-      touch(rec);
-      out.note = `${rec.name}: ${rec.status}.`;
-      break;
-    case "disable_dms":
-      rec.dms = false;
-      touch(rec);
-      out.note = `Direct messages with ${rec.name} disabled.`;
-      break;
-    default:
-      if (transitions[action]) {
-        rec.state = transitions[action].to;
-        if (action === "pick_up") rec.assigneeId = user;
-        if (rec.state === "on_hold") rec.holdReason = body.reason || "Waiting on SFDC License";
-        else rec.holdReason = null;
-        touch(rec);
-        out.note = `${rec.id} → ${rec.state.replace(/_/g, " ")}.`;
-      } else {
-        out.note = `Done: ${action}.`;
-      }
-  }
-  return out;
+  if (!isAccordError(e)) return null;
+  const errors = Array.isArray(e.errors) ? e.errors.map(({ code, message, path }) => ({ code, message, path })) : [{ code: e.code, message: e.message, path: e.path }];
+  return json({ code: e.code, message: e.message, path: e.path, errors, where: e.where ?? where }, 400);
 }
 
 function refused(d) {
@@ -204,46 +54,136 @@ function csvCell(v) {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-async function api(request, url) {
+/** The product's record type named in the query, or a 404. */
+function recordType(product, type) {
+  if (!PRODUCT_TYPES[product].includes(type) || !hasTable(type)) throw httpError(404, "unknown_type", `no records of type \`${type}\` in this product`);
+  return type;
+}
+
+/** accord's question as SQLite for D1 (docs/sql.md): `{ where, params }`. */
+const sqlOf = (tenant, user, action, type) => tenant.sql(user, action, type, { dialect: "sqlite", columns: columns(type) });
+
+async function rows(env, product, type, q = { where: "1", params: [] }) {
+  const { results } = await env.DB.prepare(select(type, q.where)).bind(product, ...q.params).all();
+  return results.map((r) => record(type, r));
+}
+
+/** The records with these ids, in the order given; a 404 names the first one missing. */
+async function findRecords(env, product, type, ids) {
+  const found = await rows(env, product, type, { where: "id IN (SELECT value FROM json_each(?))", params: [JSON.stringify(ids.map(String))] });
+  const byId = new Map(found.map((r) => [r.id, r]));
+  return ids.map((id) => {
+    const rec = byId.get(String(id));
+    if (!rec) throw httpError(404, "not_found", `no ${type} \`${id}\``);
+    return rec;
+  });
+}
+
+/** Reserves `n` record numbers of the account (its `next_id` counter). */
+async function reserveIds(env, product, n) {
+  if (!n) return [];
+  const row = await env.DB.prepare("UPDATE accounts SET next_id = next_id + ? WHERE product = ? RETURNING next_id").bind(n, product).first();
+  return Array.from({ length: n }, (_, i) => row.next_id - n + i);
+}
+
+/**
+ * Writes what `apply` did, each change guarded by `guard` (the action as SQL on the row as it
+ * is now). Returns how many guarded writes did not happen (the row had changed meanwhile).
+ */
+async function write(env, product, type, out, guard) {
+  const stmts = [];
+  for (const r of out.changed) stmts.push(update(env.DB, product, r, guard));
+  for (const id of out.removed) stmts.push(remove(env.DB, product, type, id, guard));
+  const guarded = stmts.length;
+  if (out.created.length) {
+    const { pos } = await before(env.DB, product, type).first();
+    stmts.push(insertAll(env.DB, product, type, out.created, pos, -1));
+  }
+  if (!stmts.length) return 0;
+  const res = await env.DB.batch(stmts);
+  return res.slice(0, guarded).filter((r) => r.meta.changes !== 1).length;
+}
+
+/** The policy's workflow of a type and the account's user ids: what `apply` needs. */
+async function applyContext(env, product, type) {
+  const row = await account(env, product, "policy, directory");
+  const transitions = JSON.parse(row.policy).types?.[type]?.transitions ?? {};
+  const users = new Set(JSON.parse(row.directory).users.map((u) => u.id));
+  return { transitions, isUser: (id) => users.has(id) };
+}
+
+async function api(request, env, ctx, url) {
   const path = url.pathname.replace(/^\/api/, "");
   const user = request.headers.get("x-demo-user") ?? "";
   const method = request.method;
 
   if (path === "/reset" && method === "POST") {
-    accounts.clear();
+    await resetAll(env);
     return json({ ok: true });
   }
-  if (path === "/health") return json({ ok: true, products: PRODUCTS });
+  if (path === "/health") {
+    isolate.id ??= crypto.randomUUID(); // not at module scope: Workers refuse randomness there
+    return json({ ok: true, products: PRODUCTS, isolate });
+  }
 
   const product = url.searchParams.get("product") ?? "zendesk-sell";
-  const a = account(product);
+  if (!PRODUCTS.includes(product)) throw httpError(404, "unknown_product", `no product \`${product}\`; expected one of ${PRODUCTS.join(", ")}`);
 
+  // ---- account state and the snapshot (what the page loads)
   if (path === "/state" && method === "GET") {
+    const row = await account(env, product, "directory, description, policy_version, version, sha256, size");
+    const types = PRODUCT_TYPES[product];
+    const lists = await env.DB.batch(types.map((t) => env.DB.prepare(select(t)).bind(product)));
+    const records = Object.fromEntries(types.map((t, i) => [t, lists[i].results.map((r) => record(t, r))]));
     return json({
       product,
-      policy: a.policy,
-      policyVersion: a.policyVersion,
-      directory: a.directory,
-      records: a.records,
+      policyVersion: row.policy_version,
+      directory: JSON.parse(row.directory),
+      description: JSON.parse(row.description),
+      snapshot: snapshotOf(row),
+      records,
     });
   }
 
+  if (path === "/snapshot" && method === "GET") {
+    // The bytes the worker answers from, for a page to load with `Tenant.load` (accord/runtime).
+    // With `?v=<sha256>` that exact snapshot, cacheable for good; without, the current one.
+    const row = await account(env, product);
+    const want = url.searchParams.get("v");
+    const digest = want ?? row.sha256;
+    const tag = `"${digest}"`;
+    const headers = {
+      etag: tag,
+      "x-accord-snapshot-version": String(row.sha256 === digest ? row.version : ""),
+      "cache-control": want ? "private, max-age=31536000, immutable" : "no-cache",
+    };
+    if (request.headers.get("if-none-match") === tag) return new Response(null, { status: 304, headers });
+    const bytes = await snapshotBytes(env, want ? `snapshot/${product}/${want.replace(/[^0-9a-f]/g, "")}` : row.snapshot_key);
+    if (bytes === null) throw httpError(404, "snapshot_replaced", "this snapshot was replaced by a newer one: read /api/state again");
+    return new Response(bytes, { headers: { ...headers, "content-type": "application/octet-stream", "content-length": String(bytes.byteLength) } });
+  }
+
+  if (path === "/policy" && method === "GET") {
+    const row = await account(env, product, "policy, policy_version");
+    return json({ policy: JSON.parse(row.policy), policyVersion: row.policy_version });
+  }
+
+  // ---- changes of the account: compiled, stored, published
   if (path === "/account" && method === "POST") {
     const b = await body(request);
-    const directory = { ...a.directory };
-    if (b.plan !== undefined) directory.plan = b.plan;
-    if (b.settings !== undefined) directory.settings = b.settings;
-    let t;
     try {
-      t = a.engine.tenant(directory);
+      const res = await publish(env, ctx, product, ({ directory }) => {
+        const next = { ...directory };
+        if (b.plan !== undefined) next.plan = b.plan;
+        if (b.settings !== undefined) next.settings = b.settings;
+        return { directory: next };
+      });
+      return json({ ok: true, plan: res.directory.plan, settings: res.directory.settings, description: res.description, snapshot: res.snapshot });
     } catch (e) {
       const r = accordError(e, "directory");
       if (r) return r;
       throw e;
     }
-    a.directory = directory;
-    a.tenant = t;
-    return json({ ok: true, plan: directory.plan, settings: directory.settings });
   }
 
   if (path === "/policy" && method === "PUT") {
@@ -253,84 +193,114 @@ async function api(request, url) {
     } catch (e) {
       return json({ code: "invalid_json", message: `the policy is not valid JSON: ${e.message}`, path: "", errors: [], where: "policy" }, 400);
     }
-    let engine, t;
     try {
-      engine = new Engine(policy);
+      const res = await publish(env, ctx, product, (cur) => ({ policy, policyVersion: cur.policyVersion + 1 }));
+      return json({ ok: true, policyVersion: res.policyVersion, description: res.description, snapshot: res.snapshot });
     } catch (e) {
       const r = accordError(e, "policy");
       if (r) return r;
       throw e;
     }
-    try {
-      t = engine.tenant(a.directory);
-    } catch (e) {
-      const r = accordError(e, "directory");
-      if (r) return r;
-      throw e;
-    }
-    Object.assign(a, { policy, engine, tenant: t, policyVersion: a.policyVersion + 1 });
-    return json({ ok: true, policyVersion: a.policyVersion });
   }
 
   if (path === "/policy/reset" && method === "POST") {
-    const policy = presets[product]();
-    Object.assign(a, { policy, engine: new Engine(policy), tenant: null, policyVersion: a.policyVersion + 1 });
-    return json({ ok: true, policy, policyVersion: a.policyVersion });
+    const res = await publish(env, ctx, product, (cur) => ({ policy: presetPolicy(product), policyVersion: cur.policyVersion + 1 }));
+    return json({ ok: true, policy: res.policy, policyVersion: res.policyVersion, description: res.description, snapshot: res.snapshot });
   }
 
-  const t = tenant(a);
+  // ---- questions and changes: answered by the loaded tenant, records in D1
+  const { tenant } = await current(env, product);
 
   if (path === "/visible" && method === "GET") {
-    const type = url.searchParams.get("type");
-    const list = a.records[type];
-    if (!list) throw httpError(404, "unknown_type", `no records of type \`${type}\``);
-    const visible = t.filter(user, "view", list);
-    return json({ type, user, count: visible.length, of: list.length });
+    // The page's "worker agrees" count: the same filter as SQL.
+    const type = recordType(product, url.searchParams.get("type"));
+    const q = sqlOf(tenant, user, "view", type);
+    const row = await env.DB.prepare(`SELECT count(*) AS count, (SELECT count(*) FROM ${table(type)} WHERE account = ?) AS "of" FROM ${table(type)} WHERE account = ? AND ${q.where}`)
+      .bind(product, product, ...q.params)
+      .first();
+    return json({ type, user, count: row.count, of: row.of });
+  }
+
+  if (path === "/list" && method === "GET") {
+    // `filter(user, action, records)` as SQL: the ids of the rows, in list order.
+    const type = recordType(product, url.searchParams.get("type"));
+    const action = url.searchParams.get("action") ?? "view";
+    const q = sqlOf(tenant, user, action, type);
+    const { results } = await env.DB.prepare(`SELECT id FROM ${table(type)} WHERE account = ? AND ${q.where} ORDER BY pos`).bind(product, ...q.params).all();
+    return json({ type, action, user, ids: results.map((r) => r.id), where: q.where });
+  }
+
+  if (path === "/total" && method === "GET") {
+    // `total(user, records, field, { groupBy })` as SQL: count and sum over the rows the user may view.
+    const type = recordType(product, url.searchParams.get("type"));
+    const field = url.searchParams.get("field") ?? "amount";
+    const groupBy = url.searchParams.get("groupBy");
+    if (!numeric(type, field)) throw httpError(400, "invalid_field", `\`${field}\` is not a number field of ${type}`);
+    if (groupBy !== null && !groupable(type, groupBy)) throw httpError(400, "invalid_field", `\`${groupBy}\` is not a field of ${type} to group by`);
+    const q = sqlOf(tenant, user, "view", type);
+    const sum = `count(*) AS count, COALESCE(sum(${column(field)}), 0) AS total`;
+    if (groupBy === null) {
+      const row = await env.DB.prepare(`SELECT ${sum} FROM ${table(type)} WHERE account = ? AND ${q.where}`).bind(product, ...q.params).first();
+      return json({ total: row.total, count: row.count });
+    }
+    const { results } = await env.DB.prepare(`SELECT ${column(groupBy)} AS g, ${sum} FROM ${table(type)} WHERE account = ? AND ${q.where} GROUP BY g`)
+      .bind(product, ...q.params)
+      .all();
+    const groups = {};
+    for (const r of results) groups[String(r.g)] = { total: r.total, count: r.count };
+    return json({ total: results.reduce((s, r) => s + r.total, 0), count: results.reduce((s, r) => s + r.count, 0), groups });
   }
 
   if (path === "/act" && method === "POST") {
     const b = await body(request);
     const { action, type, id } = b;
     if (typeof action !== "string" || typeof type !== "string") throw httpError(400, "missing_field", "an action needs `action` and `type`");
-    const rec = id == null ? null : findRecord(a, type, String(id));
-    const d = t.check(user, action, rec ?? { type });
+    if (id != null) recordType(product, type);
+    const rec = id == null ? null : (await findRecords(env, product, type, [id]))[0];
+    const d = tenant.check(user, action, rec ?? { type });
     if (!d.allowed) return refused(d);
-    const out = apply(a, user, action, type, rec, b);
-    return json({ ok: true, decision: d, ...out });
+    const ctxApply = await applyContext(env, product, type);
+    const ids = await reserveIds(env, product, creates(action, type, rec));
+    const out = apply({ user, action, type, rec, body: b, ids, ...ctxApply, httpError });
+    const lost = await write(env, product, type, out, rec ? sqlOf(tenant, user, action, type) : null);
+    if (lost) throw httpError(409, "conflict", `${rec.id} changed meanwhile: nothing was written; reload and try again`);
+    return json({ ok: true, decision: d, ...out, changed: out.changed.map(stored), created: out.created.map(stored) });
   }
 
   if (path === "/bulk" && method === "POST") {
     const b = await body(request);
     const { action, type, ids, to } = b;
     if (!Array.isArray(ids) || typeof action !== "string" || typeof type !== "string") throw httpError(400, "missing_field", "a bulk action needs `action`, `type` and `ids`");
-    const recs = ids.map((id) => findRecord(a, type, String(id)));
-    const res = t.bulk(user, action, recs, to === undefined ? {} : { to });
+    recordType(product, type);
+    const recs = await findRecords(env, product, type, ids);
+    const res = tenant.bulk(user, action, recs, to === undefined ? {} : { to });
     const allowed = new Set(res.allowed);
-    const changed = [];
-    const removed = [];
+    const ctxApply = await applyContext(env, product, type);
+    const total = { changed: [], removed: [], created: [] };
     for (const rec of recs) {
       if (!allowed.has(rec.id)) continue;
-      const out = apply(a, user, action, type, rec, b);
-      changed.push(...out.changed);
-      removed.push(...out.removed);
+      const out = apply({ user, action, type, rec, body: b, ids: [], ...ctxApply, httpError });
+      total.changed.push(...out.changed);
+      total.removed.push(...out.removed);
     }
-    return json({ ok: true, allowed: res.allowed, denied: res.denied, changed, removed });
+    const lost = await write(env, product, type, total, sqlOf(tenant, user, action, type));
+    if (lost) throw httpError(409, "conflict", `${lost} of the records changed meanwhile; reload and try again`);
+    return json({ ok: true, allowed: res.allowed, denied: res.denied, changed: total.changed.map(stored), removed: total.removed });
   }
 
   if (path === "/export" && method === "GET") {
-    const type = url.searchParams.get("type");
-    if (!a.records[type]) throw httpError(404, "unknown_type", `no records of type \`${type}\``);
-    const d = t.check(user, "export", { type });
+    const type = recordType(product, url.searchParams.get("type"));
+    const d = tenant.check(user, "export", { type });
     if (!d.allowed) return refused(d);
-    const rows = t.filter(user, "view", a.records[type]);
-    const cols = ["id", "name", "company", "ownerId", "creatorId", "status", "stage", "amount"].filter((c) => rows.some((r) => c in r));
-    const csv = [cols.join(","), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n";
+    const list = await rows(env, product, type, sqlOf(tenant, user, "view", type));
+    const cols = ["id", "name", "company", "ownerId", "creatorId", "status", "stage", "amount"].filter((c) => list.some((r) => c in r));
+    const csv = [cols.join(","), ...list.map((r) => cols.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n";
     return new Response(csv, {
       headers: {
         "content-type": "text/csv; charset=utf-8",
         "content-disposition": `attachment; filename="${product}-${type}s.csv"`,
         "x-accord-rule": d.rule ?? "",
-        "x-accord-count": String(rows.length),
+        "x-accord-count": String(list.length),
       },
     });
   }
@@ -338,26 +308,12 @@ async function api(request, url) {
   throw httpError(404, "not_found", `no route ${method} ${url.pathname}`);
 }
 
-async function asset(request, env, url) {
-  let path = decodeURIComponent(url.pathname);
-  if (path.endsWith("/")) path += "index.html";
-  if (path.includes("..") || /^\/(worker|node_modules)\//.test(path) || /\/\./.test(path)) {
-    return new Response("not found", { status: 404 });
-  }
-  const res = await env.ASSETS.fetch(new URL(path, "http://assets.local"), { method: "GET" });
-  if (!res.ok) return new Response("not found", { status: 404, headers: { "content-type": "text/plain" } });
-  const ext = path.slice(path.lastIndexOf("."));
-  return new Response(res.body, {
-    headers: { "content-type": TYPES[ext] ?? "application/octet-stream", "cache-control": "no-cache" },
-  });
-}
-
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     const url = new URL(request.url);
     try {
-      if (url.pathname.startsWith("/api/")) return await api(request, url);
-      return await asset(request, env, url);
+      if (url.pathname.startsWith("/api/")) return await api(request, env, ctx, url);
+      return json({ code: "not_found", message: `no file or route ${url.pathname}` }, 404);
     } catch (e) {
       if (e.http) return json(e.http.body, e.http.status);
       const r = accordError(e, "question");
