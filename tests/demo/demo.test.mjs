@@ -443,6 +443,39 @@ test("so4_board_offers_only_allowed_transitions", async (t) => {
   assert(await page.isVisible("[data-testid=act-create]"), "a member may create a request (SO-5)");
 });
 
+test("changes_are_asked_then_written_to_d1_in_the_pages_order", async (t) => {
+  await api("POST", "/reset");
+  const page = await open(t, "?product=zendesk-sell&plan=professional&user=ana.ribeiro");
+  await workerAgrees(page);
+  const before = (await api("GET", "/state?product=zendesk-sell")).body.records.lead.map((r) => r.id);
+  // Import (type-level, ZS-8): five new leads, written to D1 at the top of the list.
+  await page.click("[data-testid=act-import]");
+  await page.waitForFunction(() => document.querySelector("[data-testid=row]")?.dataset.id.startsWith("L9"));
+  const after = (await api("GET", "/state?product=zendesk-sell")).body.records.lead.map((r) => r.id);
+  eq(after.length, before.length + 5, "five leads imported into D1");
+  eq(after.slice(5), before, "the old leads follow, in their order");
+  const shown = await page.$$eval("[data-testid=row]", (rs) => rs.slice(0, 5).map((r) => r.dataset.id));
+  eq(shown, after.slice(0, 5), "the page shows the new leads first, as D1 orders them");
+  eq((await api("GET", "/list?product=zendesk-sell&type=lead", { user: "ana.ribeiro" })).body.ids.slice(0, 6), after.slice(0, 6), "and the worker's SQL list too");
+  // Delete one (allowed for the admin): gone from D1, and from the page.
+  const victim = after[0];
+  await page.click(`[data-testid=row][data-id="${victim}"] [data-testid=act-delete]`);
+  await page.waitForSelector(`[data-testid=row][data-id="${victim}"]`, { state: "detached" });
+  const left = (await api("GET", "/state?product=zendesk-sell")).body.records.lead.map((r) => r.id);
+  eq([left.length, left.includes(victim)], [after.length - 1, false], "deleted in D1");
+  // Update a deal's stage: the row in D1 carries the new value.
+  await page.click("[data-testid=tab-deal]");
+  await ready(page);
+  const deal = await page.$eval("[data-testid=row]", (r) => r.dataset.id);
+  const stage0 = (await api("GET", "/state?product=zendesk-sell")).body.records.deal.find((d) => d.id === deal).stage;
+  await page.click(`[data-testid=row][data-id="${deal}"] [data-testid=act-update]`);
+  const cell = `[data-testid=row][data-id="${deal}"] .c-stage`;
+  const label0 = await page.textContent(cell);
+  await page.waitForFunction(([sel, l]) => document.querySelector(sel)?.textContent !== l, [cell, label0]);
+  const stage1 = (await api("GET", "/state?product=zendesk-sell")).body.records.deal.find((d) => d.id === deal).stage;
+  assert(stage1 !== stage0, `the deal's stage changed in D1 (${stage0} → ${stage1})`);
+});
+
 test("page_runs_accord_runtime_and_the_compiler_only_with_the_policy_editor", async (t) => {
   await api("POST", "/reset");
   const page = await open(t, "?product=zendesk-sell&plan=professional&user=bruno.costa");
