@@ -7,6 +7,7 @@ import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { register as edgeDocs } from "./edge-docs.mjs";
 
 const BASE = process.env.DEMO_URL ?? "http://127.0.0.1:8787";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -624,11 +625,16 @@ test("worker_sql_on_d1_equals_page_filter_and_total_for_every_user", async (t) =
   console.log(`     lists compared: ${JSON.stringify(actionsChecked)}`);
 });
 
+// The code of docs/edge.md (Node and Deno), run as written.
+edgeDocs(test, { assert, eq, ROOT });
+
 // ------------------------------------------------------------------ run
+// DEMO_TESTS=regex runs only the tests whose names match.
+const only = process.env.DEMO_TESTS ? new RegExp(process.env.DEMO_TESTS) : null;
 let passed = 0;
 let failed = 0;
-for (const tc of tests) {
-  const t = { errors: [], pages: [], refusals: false, requests: [] };
+for (const tc of tests.filter((x) => !only || only.test(x.name))) {
+  const t = { errors: [], pages: [], refusals: false, requests: [], cleanup: [] };
   const t0 = Date.now();
   try {
     await tc.fn(t);
@@ -641,6 +647,7 @@ for (const tc of tests) {
     if (t.errors.length && !(e instanceof Failure && e.message.startsWith("console"))) console.log(`    also: ${t.errors.join("\n    ")}`);
   } finally {
     for (const p of t.pages) await p.close().catch(() => {});
+    for (const stop of t.cleanup) stop();
   }
 }
 await browser.close();

@@ -137,7 +137,8 @@ export async function current(env, product) {
       isolate.cacheHits++;
       return { row, tenant: hit };
     }
-    const bytes = await env.SNAPSHOTS.get(row.snapshot_key, "arrayBuffer");
+    // A key's bytes never change (it is their digest): KV may cache them at the edge for long.
+    const bytes = await env.SNAPSHOTS.get(row.snapshot_key, { type: "arrayBuffer", cacheTtl: 86400 });
     if (bytes !== null) {
       const tenant = Tenant.load(bytes);
       isolate.loads++;
