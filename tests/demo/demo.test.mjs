@@ -469,9 +469,9 @@ test("changes_are_asked_then_written_to_d1_in_the_pages_order", async (t) => {
   await ready(page);
   const deal = await page.$eval("[data-testid=row]", (r) => r.dataset.id);
   const stage0 = (await api("GET", "/state?product=zendesk-sell")).body.records.deal.find((d) => d.id === deal).stage;
-  await page.click(`[data-testid=row][data-id="${deal}"] [data-testid=act-update]`);
   const cell = `[data-testid=row][data-id="${deal}"] .c-stage`;
   const label0 = await page.textContent(cell);
+  await page.click(`[data-testid=row][data-id="${deal}"] [data-testid=act-update]`);
   await page.waitForFunction(([sel, l]) => document.querySelector(sel)?.textContent !== l, [cell, label0]);
   const stage1 = (await api("GET", "/state?product=zendesk-sell")).body.records.deal.find((d) => d.id === deal).stage;
   assert(stage1 !== stage0, `the deal's stage changed in D1 (${stage0} → ${stage1})`);
