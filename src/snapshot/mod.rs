@@ -162,16 +162,14 @@ impl Tenant {
             return Err(invalid("it is larger than the limit of 268435456 bytes"));
         }
         let mut r = Reader::new(bytes);
-        let head = |r: &mut Reader<'_>| -> Result<(u32, String), read::Bad> {
-            if r.raw(8)? != MAGIC {
-                return Err("it does not start with the snapshot mark");
-            }
-            let format: u32 = r.take()?;
-            let n: u8 = r.take()?;
-            let version = String::from_utf8_lossy(r.raw(n as usize)?).into_owned();
-            Ok((format, version))
-        };
-        let (format, version) = head(&mut r).map_err(invalid)?;
+        let mark = r.raw(MAGIC.len());
+        let format: u32 = r.take();
+        let n: u8 = r.take();
+        let version = String::from_utf8_lossy(r.raw(n as usize)).into_owned();
+        if mark != MAGIC {
+            return Err(invalid("it does not start with the snapshot mark"));
+        }
+        r.failed().map_or(Ok(()), |why| Err(invalid(why)))?;
         if format != FORMAT {
             return Err(Error::new(
                 "snapshot_version",
@@ -182,8 +180,9 @@ impl Tenant {
             ));
         }
         let head = bytes.get(..bytes.len() - r.left()).unwrap_or_default();
-        let sum: u64 = r.take().map_err(invalid)?;
-        let body = r.raw(r.left()).map_err(invalid)?;
+        let sum: u64 = r.take();
+        let body = r.raw(r.left());
+        r.finish().map_err(invalid)?;
         if seal(head, body) != sum {
             return Err(invalid(
                 "its checksum does not match (truncated or altered)",
@@ -216,16 +215,15 @@ impl Tenant {
 /// rebuilt.
 fn sections(body: &[u8]) -> Result<(Engine, TenantParts), read::Bad> {
     let mut r = Reader::new(body);
-    let e_len: u32 = r.take()?;
-    let t_len: u32 = r.take()?;
-    let mut er = Reader::new(r.raw(e_len as usize)?);
-    let mut tr = Reader::new(r.raw(t_len as usize)?);
-    r.done()?;
-    let mut engine: Engine = er.take()?;
-    er.done()?;
+    let e_len: u32 = r.take();
+    let t_len: u32 = r.take();
+    let mut er = Reader::new(r.raw(e_len as usize));
+    let mut tr = Reader::new(r.raw(t_len as usize));
+    r.finish()?;
+    let mut engine: Engine = er.take();
+    er.finish()?;
     engine.index_names();
     check::engine(&engine)?;
-    let parts: TenantParts = tr.take()?;
-    tr.done()?;
+    let parts = TenantParts::read(&mut tr)?;
     Ok((engine, parts))
 }
