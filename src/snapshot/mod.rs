@@ -38,8 +38,10 @@
 //! only look ids up, never add any. Each id table has a key of its own, drawn when it is
 //! compiled (`Keyed::fresh`), not the process key shared by every other map, so a snapshot
 //! served to browsers reveals nothing about the maps of the process that wrote it. The few
-//! strings that are not user ids (teams, organisations, literals, granted records) and the
-//! policy's name tables are small and are hashed again with the loading process's key.
+//! strings that are not user ids (teams, organisations, literals, granted records) are
+//! hashed again on load, with the id table's key; the policy's name tables with the fixed
+//! key for names (`Keyed::names`). Loading draws no entropy: in Node the first draw loads
+//! the crypto module, milliseconds of a fresh isolate's first answer.
 
 mod check;
 mod read;

@@ -7,7 +7,7 @@
 use crate::engine::{
     ActionKind, CNode, Engine, Grant, Lit, Opd, RoleInfo, Rule, SettingInfo, TypeInfo,
 };
-use crate::hasher::{map_with_capacity, Map, Set};
+use crate::hasher::{Keyed, Map, Set};
 use crate::policy::{Effect, Scope};
 use crate::tenant::ids::IdTable;
 use crate::tenant::value::Val;
@@ -210,11 +210,11 @@ impl Take for Engine {
             actions: r.take(),
             alpha: r.take(),
             phrases: r.take(),
-            action_ix: Map::default(),
+            action_ix: Map::with_hasher(Keyed::names()),
             types: r.take(),
-            type_ix: Map::default(),
+            type_ix: Map::with_hasher(Keyed::names()),
             roles: r.take(),
-            role_ix: Map::default(),
+            role_ix: Map::with_hasher(Keyed::names()),
             rules: r.take(),
             grants: r.take(),
             slots: r.take(),
@@ -474,10 +474,11 @@ impl TenantParts {
         let (attrs, name_text, name_ends) = (r.take(), r.take(), r.take());
         r.finish()?;
         let ids = IdTable::from_parts(text, ends, slots, key)?;
-        // The few strings that are not user ids (teams, organisations, literals): hashed again
-        // with this process's key, each one also looked up among the ids, since a string is
-        // a symbol of one kind only.
-        let mut syms = map_with_capacity(sym_list.len());
+        // The few strings that are not user ids (teams, organisations, literals): hashed again,
+        // with the id table's own key (drawing the process key would cost a fresh isolate
+        // its entropy source), each one also looked up among the ids, since a string is a
+        // symbol of one kind only.
+        let mut syms = Map::with_capacity_and_hasher(sym_list.len(), ids.hasher());
         for (i, s) in sym_list.iter().enumerate() {
             let sym =
                 u32::try_from(users.len().saturating_add(i)).map_err(|_| "too many symbols")?;
@@ -489,6 +490,8 @@ impl TenantParts {
         if grants.windows(2).any(|w| w.first() >= w.last()) {
             return Err("the granted records are out of order");
         }
+        let mut granted = Set::with_capacity_and_hasher(grants.len(), ids.hasher());
+        granted.extend(grants);
         Ok(TenantParts {
             plan,
             settings,
@@ -500,7 +503,7 @@ impl TenantParts {
             lit_map,
             team_ends,
             team_syms,
-            grants: grants.into_iter().collect(),
+            grants: granted,
             attrs,
             name_text,
             name_ends,

@@ -47,6 +47,12 @@ impl IdTable {
         }
     }
 
+    /// The table's hasher: the tenant's own secret, for the other maps a loaded tenant or a
+    /// plan builds from the tenant's data.
+    pub(crate) fn hasher(&self) -> Keyed {
+        self.hasher
+    }
+
     /// What a snapshot stores: the ids, their end offsets, the slots and the hash key.
     pub(crate) fn parts(&self) -> (&str, &[u32], &[u32], [u64; 2]) {
         (&self.text, &self.ends, &self.slots, self.hasher.key())
