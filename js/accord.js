@@ -23,6 +23,10 @@ export { default, initSync } from "./load.js";
 export const definePolicy = (policy) => policy;
 
 const HANDLES = 4096; // users whose handles `tenant.can(userId, …)` keeps (then forgotten at once)
+// Plans hand the handles sets of up to this many strings as the strings (no table of every id
+// needed to test them); larger sets by symbol or pre-order range, tested through the table.
+const SMALL_SET = 256;
+const ALL_SETS = 0xffffffff;
 
 // The what-if plan of a `check` or `permitted` call's options (undefined: the account's own).
 function planOption(options) {
@@ -106,6 +110,8 @@ export class Tenant {
   #host;
   // Users' display names by index: undefined until first needed, null when none has one.
   #nameList = undefined;
+  // Strings the handles' plans carried while this (loaded) tenant had no table yet.
+  #listed = 0;
 
   constructor(raw, schema, loaded = false) {
     if (!(raw && typeof raw.plan_json === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
@@ -128,12 +134,18 @@ export class Tenant {
       knowsType: (t) => schema.typeIx.has(t),
       recordActions: (t) => (typeof t === "string" && schema.typeIx.has(t) ? schema.types[schema.typeIx.get(t)].recordActions : null),
       judge: (userId, action, tname) => {
+        // A loaded tenant has no table of ids until something needs one (it costs tens of
+        // milliseconds for 100,000 users, several loads): until then plans carry every set
+        // as strings, so a fresh isolate's first answers never wait for it, until those
+        // strings add up to the directory, when the table has become the cheaper way.
+        const lean = this.#syms === null && this.#listed < raw.user_count();
         let plan;
         try {
-          plan = JSON.parse(raw.plan_indexed(userId, action, tname));
+          plan = JSON.parse(raw.plan_indexed(userId, action, tname, lean ? ALL_SETS : SMALL_SET));
         } catch {
           return null; // the engine answers (and reports) every record of this question
         }
+        if (lean && plan.sets !== undefined) for (const set of plan.sets) this.#listed += set.length;
         return compile(plan, parents[tname], symbols);
       },
       canExact: (userId, action, rec, i) => {
@@ -412,13 +424,20 @@ export class Tenant {
     const to = options == null ? undefined : options.to;
     if (to !== undefined) str(to, "`to`");
     const a = this.#s.actionIx.get(action);
-    const u = this.#user(userId);
-    let toIx = -1;
-    if (to !== undefined) {
-      const k = this.#table()[to];
-      toIx = k !== undefined && k < this.#nUsers ? k : -1;
+    // Columns carry values as symbols, through the table of ids: a loaded tenant without one
+    // yet sends a batch much smaller than its directory as JSON text instead (building the
+    // table would cost more than the batch).
+    const columns = a !== undefined && (this.#syms !== null || records.length * 4 >= this.#raw.user_count());
+    let one = null;
+    if (columns) {
+      const u = this.#user(userId);
+      let toIx = -1;
+      if (to !== undefined) {
+        const k = this.#table()[to];
+        toIx = k !== undefined && k < this.#nUsers ? k : -1;
+      }
+      one = this.#uniform(u, a, records, toIx);
     }
-    const one = a === undefined ? null : this.#uniform(u, a, records, toIx);
     if (one === null) {
       const res = JSON.parse(this.#raw.bulk_json(userId, action, jsonText(records, "the records"), to));
       return {

@@ -209,6 +209,7 @@ impl Tenant {
             attrs: parts.attrs,
             name_text: parts.name_text,
             name_ends: parts.name_ends,
+            by_pre: std::sync::OnceLock::new(),
         })
     }
 }

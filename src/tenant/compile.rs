@@ -833,6 +833,7 @@ impl DirectoryCompiler {
             attrs: self.attrs,
             name_text: self.name_text,
             name_ends: self.name_ends,
+            by_pre: std::sync::OnceLock::new(),
         }
     }
 

@@ -27,7 +27,7 @@ use crate::tenant::ids::IdTable;
 use crate::tenant::value::Val;
 #[cfg(feature = "compiler")]
 use compile::DirectoryCompiler;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One user in dense form: 28 bytes (packed to 4-byte alignment, where the `u64` would round
 /// it up to 32), the bulk of what a tenant keeps per user.
@@ -64,6 +64,9 @@ pub struct Tenant {
     /// Users' display names, concatenated, with each user's end offset (empty: no names).
     pub(crate) name_text: String,
     pub(crate) name_ends: Vec<u32>,
+    /// The users in pre-order (the inverse of each user's `pre`), built the first time a
+    /// reporting line is listed: a loaded tenant that never lists one never pays for it.
+    pub(crate) by_pre: OnceLock<Vec<u32>>,
 }
 
 impl Tenant {
@@ -195,6 +198,36 @@ impl Tenant {
             .get(user as usize)
             .map(|u| u.org)
             .unwrap_or(NONE32)
+    }
+
+    /// The users of `boss`'s reporting line (`boss` and everyone below), in directory order:
+    /// the length of the line, not of the directory, once the pre-order index exists.
+    pub(crate) fn line(&self, boss: u32) -> Vec<u32> {
+        let Some(b) = self.users.get(boss as usize) else {
+            return Vec::new();
+        };
+        let order = self.by_pre.get_or_init(|| {
+            let mut order = vec![0u32; self.users.len()];
+            for (u, rec) in self.users.iter().enumerate() {
+                if let Some(slot) = order.get_mut(rec.pre as usize) {
+                    *slot = u as u32;
+                }
+            }
+            order
+        });
+        let mut line = order
+            .get(b.pre as usize..b.end as usize)
+            .unwrap_or_default()
+            .to_vec();
+        line.sort_unstable();
+        line
+    }
+
+    /// The number of users in `boss`'s reporting line, `boss` included.
+    pub(crate) fn line_len(&self, boss: u32) -> usize {
+        self.users
+            .get(boss as usize)
+            .map_or(0, |b| b.end.saturating_sub(b.pre) as usize)
     }
 
     /// True when `sub` is `boss` or below `boss` in the manager forest.

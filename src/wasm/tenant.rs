@@ -131,13 +131,25 @@ impl RawTenant {
             .map_err(js_error)
     }
 
-    /// [`plan_json`](RawTenant::plan_json) with sets by tenant symbols and reporting lines by
-    /// pre-order range (see [`Plan::to_json_indexed`](crate::plan::Plan::to_json_indexed)):
-    /// what the per-user handle runs.
-    pub fn plan_indexed(&self, user: &str, action: &str, ty: &str) -> Result<String, JsValue> {
+    /// [`plan_json`](RawTenant::plan_json) with sets of more than `small` strings by tenant
+    /// symbols and such reporting lines by pre-order range (see
+    /// [`Plan::to_json_indexed`](crate::plan::Plan::to_json_indexed)): what the per-user
+    /// handle runs.
+    pub fn plan_indexed(
+        &self,
+        user: &str,
+        action: &str,
+        ty: &str,
+        small: u32,
+    ) -> Result<String, JsValue> {
         let t = &self.inner;
         let plan = t.plan_named(user, action, ty).map_err(js_error)?;
-        Ok(json(&plan.to_json_indexed(t)))
+        Ok(json(&plan.to_json_indexed(t, small as usize)))
+    }
+
+    /// The number of users.
+    pub fn user_count(&self) -> u32 {
+        self.inner.user_count() as u32
     }
 
     /// Each user's pre-order number in the manager forest, by user index: with a plan's
