@@ -26,7 +26,6 @@ const HANDLES = 4096; // users whose handles `tenant.can(userId, …)` keeps (th
 // Plans hand the handles sets of up to this many strings as the strings (no table of every id
 // needed to test them); larger sets by symbol or pre-order range, tested through the table.
 const SMALL_SET = 256;
-const ALL_SETS = 0xffffffff;
 
 // The what-if plan of a `check` or `permitted` call's options (undefined: the account's own).
 function planOption(options) {
@@ -135,17 +134,18 @@ export class Tenant {
       recordActions: (t) => (typeof t === "string" && schema.typeIx.has(t) ? schema.types[schema.typeIx.get(t)].recordActions : null),
       judge: (userId, action, tname) => {
         // A loaded tenant has no table of ids until something needs one (it costs tens of
-        // milliseconds for 100,000 users, several loads): until then plans carry every set
-        // as strings, so a fresh isolate's first answers never wait for it, until those
-        // strings add up to the directory, when the table has become the cheaper way.
-        const lean = this.#syms === null && this.#listed < raw.user_count();
+        // milliseconds for 100,000 users, several loads): until then plans carry their sets
+        // as strings, so a fresh isolate's first answers do not wait for it, as long as the
+        // strings listed stay under a quarter of the directory; past that (a set that large,
+        // or many plans) the table has become the cheaper way.
+        const budget = this.#syms === null ? (raw.user_count() >> 2) - this.#listed : 0;
         let plan;
         try {
-          plan = JSON.parse(raw.plan_indexed(userId, action, tname, lean ? ALL_SETS : SMALL_SET));
+          plan = JSON.parse(raw.plan_indexed(userId, action, tname, Math.max(budget, SMALL_SET)));
         } catch {
           return null; // the engine answers (and reports) every record of this question
         }
-        if (lean && plan.sets !== undefined) for (const set of plan.sets) this.#listed += set.length;
+        if (budget > 0 && plan.sets !== undefined) for (const set of plan.sets) if (Array.isArray(set)) this.#listed += set.length;
         return compile(plan, parents[tname], symbols);
       },
       canExact: (userId, action, rec, i) => {
