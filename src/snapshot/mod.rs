@@ -50,6 +50,7 @@ mod write;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::limits;
+use crate::tenant::users::Users;
 use crate::tenant::Tenant;
 use read::{Reader, TenantParts};
 use std::sync::Arc;
@@ -158,48 +159,33 @@ impl Tenant {
 
     /// A tenant from bytes written by [`Tenant::save`]: `invalid_snapshot` when they are not
     /// a whole, unaltered, consistent snapshot, `snapshot_version` when they are one of
-    /// another format version. O(bytes); no user id is hashed.
+    /// another format version. O(bytes); no user id is hashed. Keeps a copy of the bytes
+    /// ([`Tenant::load_owned`] keeps the bytes given).
     pub fn load(bytes: &[u8]) -> Result<Tenant, Error> {
         if bytes.len() > limits::MAX_SNAPSHOT_BYTES {
-            return Err(invalid("it is larger than the limit of 268435456 bytes"));
+            return Err(too_large());
         }
-        let mut r = Reader::new(bytes);
-        let mark = r.raw(MAGIC.len());
-        let format: u32 = r.take();
-        let n: u8 = r.take();
-        let version = String::from_utf8_lossy(r.raw(n as usize)).into_owned();
-        if mark != MAGIC {
-            return Err(invalid("it does not start with the snapshot mark"));
+        Tenant::load_owned(bytes.to_vec())
+    }
+
+    /// [`Tenant::load`], keeping `bytes`: the tenant reads its users in place, in the
+    /// snapshot's own bytes, so loading neither copies nor decodes them.
+    pub fn load_owned(bytes: Vec<u8>) -> Result<Tenant, Error> {
+        if bytes.len() > limits::MAX_SNAPSHOT_BYTES {
+            return Err(too_large());
         }
-        r.failed().map_or(Ok(()), |why| Err(invalid(why)))?;
-        if format != FORMAT {
-            return Err(Error::new(
-                "snapshot_version",
-                format!(
-                    "the snapshot is in format {format} (written by accord `{version}`); accord {VERSION} reads format {FORMAT}: save it again with this version"
-                ),
-                "",
-            ));
-        }
-        let head = bytes.get(..bytes.len() - r.left()).unwrap_or_default();
-        let sum: u64 = r.take();
-        let body = r.raw(r.left());
-        r.finish().map_err(invalid)?;
-        if seal(head, body) != sum {
-            return Err(invalid(
-                "its checksum does not match (truncated or altered)",
-            ));
-        }
-        let (engine, parts) = sections(body).map_err(invalid)?;
+        let (engine, parts) = decode(&bytes)?;
+        let users = Users::in_place(Arc::new(bytes), parts.users_at, parts.n_users)
+            .ok_or_else(|| invalid("the users run past its end"))?;
         let engine = Arc::new(engine);
-        check::tenant(&engine, &parts).map_err(invalid)?;
+        check::tenant(&engine, &parts, &users).map_err(invalid)?;
         Ok(Tenant {
             engine,
             plan: parts.plan,
             settings: parts.settings,
             org: parts.org,
             ids: parts.ids,
-            users: parts.users,
+            users,
             syms: parts.syms,
             sym_list: parts.sym_list,
             lit_map: parts.lit_map,
@@ -214,14 +200,50 @@ impl Tenant {
     }
 }
 
+fn too_large() -> Error {
+    invalid("it is larger than the limit of 268435456 bytes")
+}
+
+/// The engine and the tenant's parts of a snapshot, once its mark, format and checksum are
+/// its own.
+fn decode(bytes: &[u8]) -> Result<(Engine, TenantParts), Error> {
+    let mut r = Reader::new(bytes, 0);
+    let mark = r.raw(MAGIC.len());
+    let format: u32 = r.take();
+    let n: u8 = r.take();
+    let version = String::from_utf8_lossy(r.raw(n as usize)).into_owned();
+    if mark != MAGIC {
+        return Err(invalid("it does not start with the snapshot mark"));
+    }
+    r.failed().map_or(Ok(()), |why| Err(invalid(why)))?;
+    if format != FORMAT {
+        return Err(Error::new(
+            "snapshot_version",
+            format!(
+                "the snapshot is in format {format} (written by accord `{version}`); accord {VERSION} reads format {FORMAT}: save it again with this version"
+            ),
+            "",
+        ));
+    }
+    let head = bytes.get(..r.offset()).unwrap_or_default();
+    let sum: u64 = r.take();
+    let mut body = r.section(r.left());
+    r.finish().map_err(invalid)?;
+    if seal(head, body.rest()) != sum {
+        return Err(invalid(
+            "its checksum does not match (truncated or altered)",
+        ));
+    }
+    sections(&mut body).map_err(invalid)
+}
+
 /// The two sections, each read to its last byte; the engine checked and its name tables
 /// rebuilt.
-fn sections(body: &[u8]) -> Result<(Engine, TenantParts), read::Bad> {
-    let mut r = Reader::new(body);
+fn sections(r: &mut Reader<'_>) -> Result<(Engine, TenantParts), read::Bad> {
     let e_len: u32 = r.take();
     let t_len: u32 = r.take();
-    let mut er = Reader::new(r.raw(e_len as usize));
-    let mut tr = Reader::new(r.raw(t_len as usize));
+    let mut er = r.section(e_len as usize);
+    let mut tr = r.section(t_len as usize);
     r.finish()?;
     let mut engine: Engine = er.take();
     er.finish()?;

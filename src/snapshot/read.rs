@@ -10,8 +10,8 @@ use crate::engine::{
 use crate::hasher::{Keyed, Map, Set};
 use crate::policy::{Effect, Scope};
 use crate::tenant::ids::IdTable;
+use crate::tenant::users::USER_BYTES;
 use crate::tenant::value::Val;
-use crate::tenant::UserRec;
 
 /// Why bytes are not a snapshot, in a few words (the message of `invalid_snapshot`).
 pub(super) type Bad = &'static str;
@@ -24,16 +24,36 @@ pub(super) type Bad = &'static str;
 pub(super) struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// Where `bytes` start in the whole snapshot (tables read in place are found by offset).
+    base: usize,
     bad: Option<Bad>,
 }
 
 impl<'a> Reader<'a> {
-    pub(super) fn new(bytes: &'a [u8]) -> Self {
+    /// A reader of `bytes`, which start at `base` in the whole snapshot.
+    pub(super) fn new(bytes: &'a [u8], base: usize) -> Self {
         Reader {
             bytes,
             at: 0,
+            base,
             bad: None,
         }
+    }
+
+    /// A reader of the next `n` bytes, which this one skips.
+    pub(super) fn section(&mut self, n: usize) -> Reader<'a> {
+        let base = self.offset();
+        Reader::new(self.raw(n), base)
+    }
+
+    /// The bytes not read yet.
+    pub(super) fn rest(&self) -> &'a [u8] {
+        self.bytes.get(self.at..).unwrap_or_default()
+    }
+
+    /// Where the next byte is in the whole snapshot.
+    pub(super) fn offset(&self) -> usize {
+        self.base + self.at
     }
 
     pub(super) fn take<T: Take>(&mut self) -> T {
@@ -391,62 +411,15 @@ impl Take for Val {
     }
 }
 
-/// One user as stored: `sys` (8 bytes), `manager`, `pre`, `end`, `org` (4 each), `role` (2),
-/// `external` (1), in `write.rs`'s order.
-const USER_BYTES: usize = 8 + 4 * 4 + 2 + 1;
-
-impl Take for UserRec {
-    const MIN: usize = USER_BYTES;
-    fn take(r: &mut Reader<'_>) -> Self {
-        // Never called (users come in runs), but a reader for one must exist.
-        UserRec::take_all(r, 1).pop().unwrap_or(UserRec {
-            sys: 0,
-            manager: 0,
-            pre: 0,
-            end: 0,
-            org: 0,
-            role: 0,
-            external: false,
-        })
-    }
-
-    /// The bulk of a snapshot: one bounds check for all users, then each record decoded from
-    /// its own fixed-size chunk at fixed offsets (straight loads, no cursor: this loop is
-    /// most of a load, and a fresh isolate runs it in baseline-compiled code).
-    fn take_all(r: &mut Reader<'_>, n: usize) -> Vec<Self> {
-        let bytes = r.raw(n.saturating_mul(USER_BYTES));
-        let mut bad = false;
-        let users = bytes
-            .chunks_exact(USER_BYTES)
-            .map(|c| {
-                let c: [u8; USER_BYTES] = c.try_into().unwrap_or([0; USER_BYTES]);
-                let [s0, s1, s2, s3, s4, s5, s6, s7, m0, m1, m2, m3, p0, p1, p2, p3, e0, e1, e2, e3, o0, o1, o2, o3, r0, r1, x] = c;
-                bad |= x > 1;
-                UserRec {
-                    sys: u64::from_le_bytes([s0, s1, s2, s3, s4, s5, s6, s7]),
-                    manager: u32::from_le_bytes([m0, m1, m2, m3]),
-                    pre: u32::from_le_bytes([p0, p1, p2, p3]),
-                    end: u32::from_le_bytes([e0, e1, e2, e3]),
-                    org: u32::from_le_bytes([o0, o1, o2, o3]),
-                    role: u16::from_le_bytes([r0, r1]),
-                    external: x == 1,
-                }
-            })
-            .collect();
-        if bad {
-            r.fail("an unknown tag");
-        }
-        users
-    }
-}
-
 /// A tenant's parts as stored, before they are checked against each other and its engine.
 pub(super) struct TenantParts {
     pub(super) plan: u8,
     pub(super) settings: u64,
     pub(super) org: u32,
     pub(super) ids: IdTable,
-    pub(super) users: Vec<UserRec>,
+    /// Where the users are stored in the snapshot, and how many (read in place: `Users`).
+    pub(super) users_at: usize,
+    pub(super) n_users: usize,
     pub(super) syms: Map<String, u32>,
     pub(super) sym_list: Vec<String>,
     pub(super) lit_map: Vec<u32>,
@@ -466,7 +439,9 @@ impl TenantParts {
         let settings = r.take();
         let org = r.take();
         let (text, ends, slots, key) = (r.take(), r.take(), r.take(), [r.take(), r.take()]);
-        let users: Vec<UserRec> = r.take();
+        let n_users = r.count(USER_BYTES);
+        let users_at = r.offset();
+        r.raw(n_users * USER_BYTES);
         let sym_list: Vec<String> = r.take();
         let (lit_map, team_ends, team_syms) = (r.take(), r.take(), r.take());
         let n = r.count(10);
@@ -480,8 +455,7 @@ impl TenantParts {
         // symbol of one kind only.
         let mut syms = Map::with_capacity_and_hasher(sym_list.len(), ids.hasher());
         for (i, s) in sym_list.iter().enumerate() {
-            let sym =
-                u32::try_from(users.len().saturating_add(i)).map_err(|_| "too many symbols")?;
+            let sym = u32::try_from(n_users.saturating_add(i)).map_err(|_| "too many symbols")?;
             if ids.find(s).is_some() || syms.insert(s.clone(), sym).is_some() {
                 return Err("a symbol is stored twice");
             }
@@ -497,7 +471,8 @@ impl TenantParts {
             settings,
             org,
             ids,
-            users,
+            users_at,
+            n_users,
             syms,
             sym_list,
             lit_map,

@@ -823,7 +823,7 @@ impl DirectoryCompiler {
             settings,
             org,
             ids,
-            users: self.users,
+            users: super::users::Users::encode(&self.users),
             syms,
             sym_list,
             lit_map,

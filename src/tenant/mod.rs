@@ -13,6 +13,7 @@ pub mod ids;
 #[cfg(feature = "compiler")]
 mod read;
 pub mod record;
+pub mod users;
 pub mod value;
 
 use crate::engine::{Engine, NONE32};
@@ -24,13 +25,13 @@ use crate::json::Json;
 #[cfg(feature = "compiler")]
 use crate::limits;
 use crate::tenant::ids::IdTable;
+use crate::tenant::users::Users;
 use crate::tenant::value::Val;
 #[cfg(feature = "compiler")]
 use compile::DirectoryCompiler;
 use std::sync::{Arc, OnceLock};
 
-/// One user in dense form: 28 bytes (packed to 4-byte alignment, where the `u64` would round
-/// it up to 32), the bulk of what a tenant keeps per user.
+/// One user, decoded (a tenant keeps them encoded: [`Users`]).
 #[derive(Debug, Clone, Copy)]
 #[repr(C, packed(4))]
 pub struct UserRec {
@@ -51,7 +52,7 @@ pub struct Tenant {
     pub(crate) settings: u64,
     pub(crate) org: u32,
     pub(crate) ids: IdTable,
-    pub(crate) users: Vec<UserRec>,
+    pub(crate) users: Users,
     /// Strings that are not user ids: teams, organisations, granted record ids, literals.
     pub(crate) syms: Map<String, u32>,
     pub(crate) sym_list: Vec<String>,
@@ -170,7 +171,7 @@ impl Tenant {
     /// Approximate heap bytes held by the compiled directory.
     pub fn heap_bytes(&self) -> usize {
         self.ids.heap_bytes()
-            + self.users.capacity() * std::mem::size_of::<UserRec>()
+            + self.users.heap_bytes()
             + self.team_ends.capacity() * 4
             + self.team_syms.capacity() * 4
             + self.attrs.capacity() * std::mem::size_of::<Val>()

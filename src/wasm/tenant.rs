@@ -49,8 +49,11 @@ impl RawTenant {
     }
 
     /// A tenant from snapshot bytes; `invalid_snapshot` or `snapshot_version` errors.
-    pub fn load(bytes: &[u8]) -> Result<RawTenant, JsValue> {
-        Tenant::load(bytes).map(RawTenant::new).map_err(js_error)
+    /// The bytes are the tenant's from then on (it reads its users in place).
+    pub fn load(bytes: Vec<u8>) -> Result<RawTenant, JsValue> {
+        Tenant::load_owned(bytes)
+            .map(RawTenant::new)
+            .map_err(js_error)
     }
 
     /// The schema of the tenant's engine (see [`RawEngine::schema`]): a loaded tenant has no
