@@ -217,7 +217,8 @@ fn conditions(e: &Engine) -> Result<(), Bad> {
     Ok(())
 }
 
-pub(super) fn tenant(e: &Engine, t: &TenantParts, users: &Users) -> Result<(), Bad> {
+pub(super) fn tenant(e: &Engine, t: &TenantParts) -> Result<(), Bad> {
+    let users = &t.users;
     let n = users.len();
     let n_syms = n.saturating_add(t.sym_list.len());
     let sym = |s: u32| (s as usize) < n_syms;

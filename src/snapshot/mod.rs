@@ -50,7 +50,6 @@ mod write;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::limits;
-use crate::tenant::users::Users;
 use crate::tenant::Tenant;
 use read::{Reader, TenantParts};
 use std::sync::Arc;
@@ -174,18 +173,16 @@ impl Tenant {
         if bytes.len() > limits::MAX_SNAPSHOT_BYTES {
             return Err(too_large());
         }
-        let (engine, parts) = decode(&bytes)?;
-        let users = Users::in_place(Arc::new(bytes), parts.users_at, parts.n_users)
-            .ok_or_else(|| invalid("the users run past its end"))?;
+        let (engine, parts) = decode(&Arc::new(bytes))?;
         let engine = Arc::new(engine);
-        check::tenant(&engine, &parts, &users).map_err(invalid)?;
+        check::tenant(&engine, &parts).map_err(invalid)?;
         Ok(Tenant {
             engine,
             plan: parts.plan,
             settings: parts.settings,
             org: parts.org,
             ids: parts.ids,
-            users,
+            users: parts.users,
             syms: parts.syms,
             sym_list: parts.sym_list,
             lit_map: parts.lit_map,
@@ -206,7 +203,8 @@ fn too_large() -> Error {
 
 /// The engine and the tenant's parts of a snapshot, once its mark, format and checksum are
 /// its own.
-fn decode(bytes: &[u8]) -> Result<(Engine, TenantParts), Error> {
+fn decode(shared: &Arc<Vec<u8>>) -> Result<(Engine, TenantParts), Error> {
+    let bytes = shared.as_slice();
     let mut r = Reader::new(bytes, 0);
     let mark = r.raw(MAGIC.len());
     let format: u32 = r.take();
@@ -234,12 +232,12 @@ fn decode(bytes: &[u8]) -> Result<(Engine, TenantParts), Error> {
             "its checksum does not match (truncated or altered)",
         ));
     }
-    sections(&mut body).map_err(invalid)
+    sections(&mut body, shared).map_err(invalid)
 }
 
 /// The two sections, each read to its last byte; the engine checked and its name tables
 /// rebuilt.
-fn sections(r: &mut Reader<'_>) -> Result<(Engine, TenantParts), read::Bad> {
+fn sections(r: &mut Reader<'_>, shared: &Arc<Vec<u8>>) -> Result<(Engine, TenantParts), read::Bad> {
     let e_len: u32 = r.take();
     let t_len: u32 = r.take();
     let mut er = r.section(e_len as usize);
@@ -249,6 +247,6 @@ fn sections(r: &mut Reader<'_>) -> Result<(Engine, TenantParts), read::Bad> {
     er.finish()?;
     engine.index_names();
     check::engine(&engine)?;
-    let parts = TenantParts::read(&mut tr)?;
+    let parts = TenantParts::read(&mut tr, shared)?;
     Ok((engine, parts))
 }

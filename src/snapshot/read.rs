@@ -10,8 +10,10 @@ use crate::engine::{
 use crate::hasher::{Keyed, Map, Set};
 use crate::policy::{Effect, Scope};
 use crate::tenant::ids::IdTable;
-use crate::tenant::users::USER_BYTES;
+use crate::tenant::users::{Users, USER_BYTES};
 use crate::tenant::value::Val;
+use crate::tenant::words::Words;
+use std::sync::Arc;
 
 /// Why bytes are not a snapshot, in a few words (the message of `invalid_snapshot`).
 pub(super) type Bad = &'static str;
@@ -411,15 +413,21 @@ impl Take for Val {
     }
 }
 
+/// A run of `u32`s left where it is in `shared` (the snapshot `r` reads): skipped here, read
+/// in place from then on.
+fn words(r: &mut Reader<'_>, shared: &Arc<Vec<u8>>) -> Words {
+    let (n, at) = (r.count(4), r.offset());
+    r.raw(n * 4);
+    Words::in_place(Arc::clone(shared), at, n).unwrap_or_default()
+}
+
 /// A tenant's parts as stored, before they are checked against each other and its engine.
 pub(super) struct TenantParts {
     pub(super) plan: u8,
     pub(super) settings: u64,
     pub(super) org: u32,
     pub(super) ids: IdTable,
-    /// Where the users are stored in the snapshot, and how many (read in place: `Users`).
-    pub(super) users_at: usize,
-    pub(super) n_users: usize,
+    pub(super) users: Users,
     pub(super) syms: Map<String, u32>,
     pub(super) sym_list: Vec<String>,
     pub(super) lit_map: Vec<u32>,
@@ -434,14 +442,18 @@ pub(super) struct TenantParts {
 impl TenantParts {
     /// Reads the tenant section to its last byte, then builds what the stored parts imply
     /// (the id table, the symbol map, the grant set), checking that they agree.
-    pub(super) fn read(r: &mut Reader<'_>) -> Result<Self, Bad> {
+    /// `shared` is the whole snapshot, which `r` reads: the users and the id table's words
+    /// stay there, read in place.
+    pub(super) fn read(r: &mut Reader<'_>, shared: &Arc<Vec<u8>>) -> Result<Self, Bad> {
         let plan = r.take();
         let settings = r.take();
         let org = r.take();
-        let (text, ends, slots, key) = (r.take(), r.take(), r.take(), [r.take(), r.take()]);
-        let n_users = r.count(USER_BYTES);
-        let users_at = r.offset();
+        let text = r.take();
+        let (ends, slots) = (words(r, shared), words(r, shared));
+        let key = [r.take(), r.take()];
+        let (n_users, users_at) = (r.count(USER_BYTES), r.offset());
         r.raw(n_users * USER_BYTES);
+        let users = Users::in_place(Arc::clone(shared), users_at, n_users).unwrap_or_default();
         let sym_list: Vec<String> = r.take();
         let (lit_map, team_ends, team_syms) = (r.take(), r.take(), r.take());
         let n = r.count(10);
@@ -471,8 +483,7 @@ impl TenantParts {
             settings,
             org,
             ids,
-            users_at,
-            n_users,
+            users,
             syms,
             sym_list,
             lit_map,

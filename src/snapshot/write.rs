@@ -8,6 +8,7 @@ use crate::engine::{
 use crate::policy::{Effect, Scope};
 use crate::tenant::users::Users;
 use crate::tenant::value::Val;
+use crate::tenant::words::Words;
 use crate::tenant::Tenant;
 
 /// The bytes being written.
@@ -315,6 +316,14 @@ impl Put for Val {
                 w.put(s);
             }
         }
+    }
+}
+
+/// Words as they are kept: little-endian, behind their count.
+impl Put for Words {
+    fn put(&self, w: &mut Writer) {
+        w.len(self.len());
+        w.bytes(&self.le_bytes());
     }
 }
 

@@ -15,6 +15,7 @@ mod read;
 pub mod record;
 pub mod users;
 pub mod value;
+pub mod words;
 
 use crate::engine::{Engine, NONE32};
 #[cfg(feature = "compiler")]

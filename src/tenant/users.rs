@@ -12,7 +12,7 @@ use std::sync::Arc;
 pub const USER_BYTES: usize = 8 + 4 * 4 + 2 + 1;
 
 /// The users, by index.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Users {
     bytes: Arc<Vec<u8>>,
     at: usize,

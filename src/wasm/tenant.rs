@@ -73,7 +73,8 @@ impl RawTenant {
     pub fn user_ends(&self) -> js_sys::Uint32Array {
         let (text, ends) = self.inner.ids.text_and_ends();
         if text.is_ascii() {
-            return js_sys::Uint32Array::from(ends);
+            let ends: Vec<u32> = ends.iter().collect();
+            return js_sys::Uint32Array::from(&ends[..]);
         }
         let t = &self.inner;
         let (_, ends) = text_and_ends((0..t.user_count() as u32).filter_map(|i| t.user_id(i)));
