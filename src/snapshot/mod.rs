@@ -17,8 +17,10 @@
 //! Inside a section each compiled table is written field by field (`write.rs`) and read back
 //! in the same order (`read.rs`): arrays of numbers as one run of bytes, strings and lists
 //! length-prefixed. Most of a tenant is its users: the records, the id text, the id ends and
-//! the id table's slots, all copied as they are in memory, so loading is O(bytes) with no id
-//! hashed.
+//! the id table's slots, stored as they are kept in memory. A loaded tenant keeps the
+//! snapshot's bytes and reads the users, the id ends and the slots in place (`Users`,
+//! `Words`): loading checks them in one pass each but copies and hashes none, so it is
+//! O(bytes) and touches little fresh memory (a fresh isolate pays for every new page).
 //!
 //! # Trust
 //!
