@@ -425,9 +425,9 @@ export class Tenant {
     if (to !== undefined) str(to, "`to`");
     const a = this.#s.actionIx.get(action);
     // Columns carry values as symbols, through the table of ids: a loaded tenant without one
-    // yet sends a batch much smaller than its directory as JSON text instead (building the
-    // table would cost more than the batch).
-    const columns = a !== undefined && (this.#syms !== null || records.length * 4 >= this.#raw.user_count());
+    // yet sends a batch under a sixteenth of its directory as JSON text instead (a record as
+    // JSON costs about what sixteen ids cost the table).
+    const columns = a !== undefined && (this.#syms !== null || records.length * 16 >= this.#raw.user_count());
     let one = null;
     if (columns) {
       const u = this.#user(userId);
