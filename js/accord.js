@@ -23,8 +23,9 @@ export { default, initSync } from "./load.js";
 export const definePolicy = (policy) => policy;
 
 const HANDLES = 4096; // users whose handles `tenant.can(userId, …)` keeps (then forgotten at once)
-// Plans hand the handles sets of up to this many strings as the strings (no table of every id
-// needed to test them); larger sets by symbol or pre-order range, tested through the table.
+// A loaded tenant without its table of ids yet has plans hand the handles sets of at least up
+// to this many strings as the strings (no table needed to test them); larger sets, and every
+// set once the table exists, by symbol or pre-order range, tested through the table.
 const SMALL_SET = 256;
 
 // The what-if plan of a `check` or `permitted` call's options (undefined: the account's own).
@@ -138,10 +139,12 @@ export class Tenant {
         // as strings, so a fresh isolate's first answers do not wait for it, as long as the
         // strings listed stay under a quarter of the directory; past that (a set that large,
         // or many plans) the table has become the cheaper way.
+        // With the table, symbols and ranges test fastest (a JavaScript Set of strings is
+        // slower to ask than the table and a set of numbers): every set comes by symbol.
         const budget = this.#syms === null ? (raw.user_count() >> 2) - this.#listed : 0;
         let plan;
         try {
-          plan = JSON.parse(raw.plan_indexed(userId, action, tname, Math.max(budget, SMALL_SET)));
+          plan = JSON.parse(raw.plan_indexed(userId, action, tname, budget > 0 ? Math.max(budget, SMALL_SET) : 0));
         } catch {
           return null; // the engine answers (and reports) every record of this question
         }

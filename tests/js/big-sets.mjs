@@ -1,11 +1,11 @@
-// The handle's two ways of holding a plan's sets, on a directory large enough for both: a set of
-// up to 256 strings goes to the handle as the strings, a larger one by symbol or pre-order range
-// through the tenant's table of ids; a loaded tenant, which builds that table only when needed,
-// gets sets as strings while the strings listed stay under a quarter of its directory. Each way
-// must answer as the engine does (ZS-9 reporting lines, ZS-3 granted records): a compiled
-// tenant (table at once), a freshly loaded one (strings, then the table for the largest line),
-// and one loaded and asked about many managers (strings, then the table). Every answer is held
-// to `check` (the engine's exact path).
+// The handle's two ways of holding a plan's sets, on a directory large enough for both: by
+// symbol or pre-order range through the tenant's table of ids (a compiled tenant, which has
+// the table at once), or as the strings (a loaded tenant, which builds the table only when
+// needed, while the strings listed stay under a quarter of its directory; a set of up to 256
+// strings always). Each way must answer as the engine does (ZS-9 reporting lines, ZS-3 granted
+// records): a compiled tenant, a freshly loaded one (strings, then the table for the largest
+// line), and one loaded and asked about many managers (strings, then the table). Every answer
+// is held to `check` (the engine's exact path).
 // Usage: node tests/js/big-sets.mjs
 import { Engine, Tenant, presets } from "../../pkg/node.mjs";
 
