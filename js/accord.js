@@ -187,6 +187,14 @@ export class Tenant {
     return new Tenant(raw, schemaOf(raw.schema()), true);
   }
 
+  /**
+   * The tenant's policy as a UI reads it, as `engine.describe()` gives it: labels, each type's
+   * actions and states. A tenant loaded with `accord/runtime` has no engine to ask.
+   */
+  describe() {
+    return JSON.parse(this.#raw.describe_json());
+  }
+
   /** The compiled policy and directory as bytes for `Tenant.load`: compile once, load anywhere. */
   save() {
     return this.#raw.save();

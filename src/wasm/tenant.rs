@@ -56,6 +56,12 @@ impl RawTenant {
             .map_err(js_error)
     }
 
+    /// The policy as a UI reads it (see [`crate::Engine::describe`]), as JSON: a loaded tenant
+    /// has no `RawEngine` of its own.
+    pub fn describe_json(&self) -> String {
+        json(&self.inner.engine().describe())
+    }
+
     /// The schema of the tenant's engine (see [`RawEngine::schema`]): a loaded tenant has no
     /// `RawEngine` of its own.
     pub fn schema(&self) -> String {
