@@ -9,20 +9,20 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import * as runtime from "accord/runtime";
 
-// `--child FILE`: what a fresh isolate pays, in a process of its own: accord/runtime is loaded
-// (its module instantiated on import), then the snapshot, then its first answer.
+// `--child FILE USER`: what a fresh isolate pays, in a process of its own: accord/runtime is
+// loaded (its module instantiated on import), then the snapshot, then USER's first answer.
 if (process.argv[2] === "--child") {
   const bytes = readFileSync(process.argv[3]);
   const t0 = performance.now();
   const t = runtime.Tenant.load(bytes);
   const t1 = performance.now();
-  t.can("u0", "update", { type: "lead", id: "L1", ownerId: "u1" });
+  t.can(process.argv[4], "update", { type: "lead", id: "L1", ownerId: "u1" });
   const t2 = performance.now();
   console.log(JSON.stringify({ load: t1 - t0, first: t2 - t0 }));
   process.exit(0);
 }
 const accord = await import("accord");
-const { bigDirectory, withNoAccessRole } = await import("./scenario.mjs");
+const { bigDirectory, withNoAccessRole, tree } = await import("./scenario.mjs");
 
 const quick = process.argv.includes("--quick");
 const runs = quick ? 3 : 7;
@@ -65,10 +65,25 @@ const first = await time(() => runtime.Tenant.load(bytes).can("u0", "update", le
 mkdirSync(new URL("../target/", import.meta.url), { recursive: true });
 const file = new URL("../target/bench-snapshot-100k.bin", import.meta.url).pathname;
 writeFileSync(file, bytes);
-const fresh = [];
-for (let i = 0; i < runs; i++) fresh.push(JSON.parse(execFileSync(process.execPath, [new URL(import.meta.url).pathname, "--child", file], { encoding: "utf8" })));
-const freshLoad = median(fresh.map((f) => f.load));
-const freshFirst = median(fresh.map((f) => f.first));
+// Whose first answer: a rep (a line of one), a manager (about 200 below), a VP (the largest
+// line under the top), all `update` on a lead (ZS-9: their reporting line).
+const shape = tree(n, 8, 66);
+const within = (lo, hi) => {
+  let best = -1;
+  for (let i = 1; i < n; i++) {
+    const size = shape.size[i];
+    if (size >= lo && size <= hi && (best < 0 || size > shape.size[best])) best = i;
+  }
+  return `u${best}`;
+};
+const whom = { rep: within(1, 1), manager: within(100, 300), vp: within(1000, n / 2) };
+const sizeOf = (u) => shape.size[Number(u.slice(1))];
+const fresh = {};
+for (const [role, u] of Object.entries(whom)) {
+  fresh[role] = [];
+  for (let i = 0; i < runs; i++) fresh[role].push(JSON.parse(execFileSync(process.execPath, [new URL(import.meta.url).pathname, "--child", file, u], { encoding: "utf8" })));
+}
+const freshLoad = median(Object.values(fresh).flat().map((f) => f.load));
 
 // Same answers: a sample of (user, action, owner) questions, through both loads.
 let disagree = 0;
@@ -88,7 +103,10 @@ console.log(`  save     (tenant.save)           : ${ms(saved.median)} (fastest $
 console.log(`  load     (accord Tenant.load)    : ${ms(loadFull.median)} (fastest ${ms(loadFull.low)})`);
 console.log(`  load     (accord/runtime)        : ${ms(loadLean.median)} (fastest ${ms(loadLean.low)})`);
 console.log(`  load + first answer (runtime)    : ${ms(first.median)}`);
-console.log(`  fresh process: load (runtime)    : ${ms(freshLoad)}; load + first answer ${ms(freshFirst)} (median of ${runs} processes)`);
+console.log(`  fresh process: load (runtime)    : ${ms(freshLoad)} (median of ${3 * runs} processes)`);
+for (const [role, u] of Object.entries(whom)) {
+  console.log(`  fresh process: load + first answer, a ${role} (${u}, a line of ${sizeOf(u).toLocaleString("en")}): ${ms(median(fresh[role].map((f) => f.first)))}`);
+}
 console.log(`  snapshot : ${bytes.length.toLocaleString("en")} bytes, ${(bytes.length / n).toFixed(1)} bytes per user`);
 console.log(`  compile / load: ${(compiled.median / loadLean.median).toFixed(1)}x`);
 const met = freshLoad <= 10;

@@ -341,6 +341,8 @@ export class Tenant<P extends Policy = Policy> {
   static load<P extends Policy = Policy>(bytes: ArrayBuffer | ArrayBufferView): Tenant<P>;
   /** The compiled policy and directory as bytes for `Tenant.load`: compile once, load anywhere. */
   save(): Uint8Array;
+  /** The tenant's policy as a UI reads it (what `engine.describe()` gives): also on a tenant loaded with `accord/runtime`. */
+  describe(): PolicyDescription;
   /** A handle bound to one user; each (action, type) compiles once into a plan run in JavaScript. */
   user(userId: string): UserHandle<P>;
   /** What remains of (userId, action, type) once the user is known. */

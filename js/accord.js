@@ -23,6 +23,10 @@ export { default, initSync } from "./load.js";
 export const definePolicy = (policy) => policy;
 
 const HANDLES = 4096; // users whose handles `tenant.can(userId, …)` keeps (then forgotten at once)
+// A loaded tenant without its table of ids yet has plans hand the handles sets of at least up
+// to this many strings as the strings (no table needed to test them); larger sets, and every
+// set once the table exists, by symbol or pre-order range, tested through the table.
+const SMALL_SET = 256;
 
 // The what-if plan of a `check` or `permitted` call's options (undefined: the account's own).
 function planOption(options) {
@@ -106,6 +110,8 @@ export class Tenant {
   #host;
   // Users' display names by index: undefined until first needed, null when none has one.
   #nameList = undefined;
+  // Strings the handles' plans carried while this (loaded) tenant had no table yet.
+  #listed = 0;
 
   constructor(raw, schema, loaded = false) {
     if (!(raw && typeof raw.plan_json === "function")) throw new AccordError("invalid_type", "use `engine.tenant(directory)` to make a tenant", "");
@@ -128,12 +134,21 @@ export class Tenant {
       knowsType: (t) => schema.typeIx.has(t),
       recordActions: (t) => (typeof t === "string" && schema.typeIx.has(t) ? schema.types[schema.typeIx.get(t)].recordActions : null),
       judge: (userId, action, tname) => {
+        // A loaded tenant has no table of ids until something needs one (it costs tens of
+        // milliseconds for 100,000 users, several loads): until then plans carry their sets
+        // as strings, so a fresh isolate's first answers do not wait for it, as long as the
+        // strings listed stay under a quarter of the directory; past that (a set that large,
+        // or many plans) the table has become the cheaper way.
+        // With the table, symbols and ranges test fastest (a JavaScript Set of strings is
+        // slower to ask than the table and a set of numbers): every set comes by symbol.
+        const budget = this.#syms === null ? (raw.user_count() >> 2) - this.#listed : 0;
         let plan;
         try {
-          plan = JSON.parse(raw.plan_indexed(userId, action, tname));
+          plan = JSON.parse(raw.plan_indexed(userId, action, tname, budget > 0 ? Math.max(budget, SMALL_SET) : 0));
         } catch {
           return null; // the engine answers (and reports) every record of this question
         }
+        if (budget > 0 && plan.sets !== undefined) for (const set of plan.sets) if (Array.isArray(set)) this.#listed += set.length;
         return compile(plan, parents[tname], symbols);
       },
       canExact: (userId, action, rec, i) => {
@@ -170,6 +185,14 @@ export class Tenant {
     if (view === null) throw new AccordError("invalid_type", `the snapshot must be a Uint8Array, an ArrayBuffer or a view of one, found ${kind(bytes)}`, "");
     const raw = guard(() => wasm.RawTenant.load(view));
     return new Tenant(raw, schemaOf(raw.schema()), true);
+  }
+
+  /**
+   * The tenant's policy as a UI reads it, as `engine.describe()` gives it: labels, each type's
+   * actions and states. A tenant loaded with `accord/runtime` has no engine to ask.
+   */
+  describe() {
+    return JSON.parse(this.#raw.describe_json());
   }
 
   /** The compiled policy and directory as bytes for `Tenant.load`: compile once, load anywhere. */
@@ -412,13 +435,20 @@ export class Tenant {
     const to = options == null ? undefined : options.to;
     if (to !== undefined) str(to, "`to`");
     const a = this.#s.actionIx.get(action);
-    const u = this.#user(userId);
-    let toIx = -1;
-    if (to !== undefined) {
-      const k = this.#table()[to];
-      toIx = k !== undefined && k < this.#nUsers ? k : -1;
+    // Columns carry values as symbols, through the table of ids: a loaded tenant without one
+    // yet sends a batch under a sixteenth of its directory as JSON text instead (a record as
+    // JSON costs about what sixteen ids cost the table).
+    const columns = a !== undefined && (this.#syms !== null || records.length * 16 >= this.#raw.user_count());
+    let one = null;
+    if (columns) {
+      const u = this.#user(userId);
+      let toIx = -1;
+      if (to !== undefined) {
+        const k = this.#table()[to];
+        toIx = k !== undefined && k < this.#nUsers ? k : -1;
+      }
+      one = this.#uniform(u, a, records, toIx);
     }
-    const one = a === undefined ? null : this.#uniform(u, a, records, toIx);
     if (one === null) {
       const res = JSON.parse(this.#raw.bulk_json(userId, action, jsonText(records, "the records"), to));
       return {

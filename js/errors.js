@@ -2,6 +2,11 @@
 // an AccordError with a stable code, a message and a JSON pointer.
 import { MAX_RECORDS } from "./protocol.js";
 
+// "accord" and "accord/runtime" are two bundles, each with its own copy of this class (and a
+// bundler may duplicate a package): a registered symbol marks every copy's errors, so
+// `e instanceof AccordError` holds whichever entry threw `e`.
+const BRAND = Symbol.for("accord.AccordError");
+
 /** Every failure of accord: a real Error with a stable `code`, a `message` and a JSON `path`. */
 export class AccordError extends Error {
   constructor(code, message, path = "", errors) {
@@ -10,6 +15,16 @@ export class AccordError extends Error {
     this.code = code;
     this.path = path;
     this.errors = errors ?? [{ code, message, path }];
+  }
+
+  get [BRAND]() {
+    return true;
+  }
+
+  static [Symbol.hasInstance](x) {
+    // A subclass keeps the ordinary prototype test.
+    if (this !== AccordError) return Function.prototype[Symbol.hasInstance].call(this, x);
+    return x !== null && typeof x === "object" && x[BRAND] === true;
   }
 }
 

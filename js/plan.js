@@ -113,8 +113,9 @@ function orgs(v) {
 /**
 
 /**
- * A plan's set as a membership test. A set is a list of strings (`tenant.plan()`), or, in the
- * form the engine hands the handles (`plan_indexed`), `{ syms: [...] }` (tenant symbols) or
+ * A plan's set as a membership test. A set is a list of strings (`tenant.plan()`, and the
+ * smaller sets the engine hands the handles), or, for the larger ones (`plan_indexed`),
+ * `{ syms: [...] }` (tenant symbols) or
  * `{ line: [pre, end] }` (a reporting line: the users whose pre-order number falls in the
  * range). `tenant` gives what the indexed forms need: `syms` (string → symbol), `users` (how
  * many symbols are users) and `pre()` (each user's pre-order number).

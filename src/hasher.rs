@@ -69,6 +69,16 @@ impl Keyed {
         }
     }
 
+    /// The hasher for the policy's own names (actions, types, roles: at most a few hundred,
+    /// written by the application, so a secret key buys nothing there): a fixed key, so an
+    /// engine loaded from a snapshot draws no entropy (in Node the first draw loads the crypto
+    /// module, milliseconds of a fresh isolate's first answer).
+    pub fn names() -> Self {
+        Keyed {
+            key: [0x6163_636f_7264_2d6e, 0x616d_6573_2d6b_6579],
+        }
+    }
+
     /// A hasher with a given key (a table loaded from a snapshot keeps the key it was built with).
     pub fn with_key(key: [u64; 2]) -> Self {
         Keyed { key }

@@ -24,18 +24,19 @@ fn obj(fields: Vec<(&str, Json)>) -> Json {
 impl Plan {
     /// The plan as a JSON value (see `docs/plans.md`).
     pub fn to_json(&self, t: &Tenant) -> Json {
-        self.json(t, false)
+        self.json(t, None)
     }
 
-    /// The plan as the JavaScript binding runs it: the same, but sets name users and strings
-    /// by their tenant symbols (`{"syms": [...]}`) and a reporting line by its range of
-    /// pre-order numbers (`{"line": [pre, end]}`), so a plan costs the same to hand over
-    /// whatever the size of the line.
-    pub fn to_json_indexed(&self, t: &Tenant) -> Json {
-        self.json(t, true)
+    /// The plan as the JavaScript binding runs it: the same, but sets of more than `small`
+    /// strings name users and strings by their tenant symbols (`{"syms": [...]}`) and a
+    /// reporting line by its range of pre-order numbers (`{"line": [pre, end]}`), so a plan
+    /// costs the same to hand over whatever the size of the line. Sets of at most `small`
+    /// strings come as the strings: JavaScript tests them without a table of every id.
+    pub fn to_json_indexed(&self, t: &Tenant, small: usize) -> Json {
+        self.json(t, Some(small))
     }
 
-    fn json(&self, t: &Tenant, indexed: bool) -> Json {
+    fn json(&self, t: &Tenant, small: Option<usize>) -> Json {
         let e = &t.engine;
         let user = self.user.and_then(|u| t.user_id(u)).unwrap_or("");
         let ty = e
@@ -87,8 +88,8 @@ impl Plan {
                     .sets
                     .iter()
                     .map(|set| {
-                        if indexed {
-                            set_indexed(t, set)
+                        if let Some(small) = small {
+                            set_indexed(t, set, small)
                         } else {
                             set_json(t, set)
                         }
@@ -158,23 +159,28 @@ fn value(t: &Tenant, v: Val) -> Json {
 /// A set's strings: a reporting line in directory order, other sets in symbol order.
 fn set_json(t: &Tenant, set: &Set) -> Json {
     match set {
-        Set::Line(boss) => {
-            let n = t.users.len() as u32;
-            Json::Arr(
-                (0..n)
-                    .filter(|&u| t.in_line(*boss, u))
-                    .filter_map(|u| t.user_id(u))
-                    .map(s)
-                    .collect(),
-            )
-        }
+        Set::Line(boss) => Json::Arr(
+            t.line(*boss)
+                .into_iter()
+                .filter_map(|u| t.user_id(u))
+                .map(s)
+                .collect(),
+        ),
         Set::Syms(list) => Json::Arr(list.iter().filter_map(|&x| t.sym_str(x)).map(s).collect()),
     }
 }
 
-/// A set by tenant symbols, a reporting line by its pre-order range.
-fn set_indexed(t: &Tenant, set: &Set) -> Json {
+/// A set of at most `small` strings as its strings (as [`set_json`]); a larger one by tenant
+/// symbols, a larger reporting line by its pre-order range.
+fn set_indexed(t: &Tenant, set: &Set, small: usize) -> Json {
     let num = |n: u32| Json::Num(f64::from(n));
+    let size = match set {
+        Set::Line(boss) => t.line_len(*boss),
+        Set::Syms(list) => list.len(),
+    };
+    if size <= small {
+        return set_json(t, set);
+    }
     match set {
         Set::Line(boss) => {
             let (pre, end) = t

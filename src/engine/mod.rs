@@ -13,7 +13,7 @@ pub mod describe;
 use crate::error::Error;
 #[cfg(feature = "compiler")]
 use crate::error::{Errors, Sink};
-use crate::hasher::Map;
+use crate::hasher::{Keyed, Map};
 #[cfg(feature = "compiler")]
 use crate::json::Json;
 #[cfg(feature = "compiler")]
@@ -343,13 +343,12 @@ impl Engine {
     }
 
     /// Rebuilds the name → index maps from the name lists (an engine loaded from a snapshot
-    /// stores the lists only; the maps are hashed with this process's key).
+    /// stores the lists only), with the hasher for names ([`Keyed::names`]).
     pub(crate) fn index_names(&mut self) {
         let index = |names: &mut dyn Iterator<Item = &String>| -> Map<String, u16> {
-            names
-                .enumerate()
-                .map(|(i, n)| (n.clone(), i as u16))
-                .collect()
+            let mut map = Map::with_capacity_and_hasher(0, Keyed::names());
+            map.extend(names.enumerate().map(|(i, n)| (n.clone(), i as u16)));
+            map
         };
         self.action_ix = index(&mut self.actions.iter());
         self.type_ix = index(&mut self.types.iter().map(|t| &t.name));

@@ -8,7 +8,7 @@ use super::{Kind, Plan, Pred, Set, MAX_ATTR_VALUES, MAX_PLAN_NODES};
 use crate::engine::{CNode, Fixed, Grant, Lit, Opd, NONE16, NONE32, NONE8};
 use crate::error::Error;
 use crate::eval::Verdict;
-use crate::hasher::{map_with_capacity, Map};
+use crate::hasher::Map;
 use crate::policy::{Effect, Scope};
 use crate::tenant::value::{Facts, Resource, Val};
 use crate::tenant::Tenant;
@@ -93,7 +93,9 @@ impl Tenant {
         let mut b = Builder {
             t: self,
             sets: Vec::new(),
-            set_ix: map_with_capacity(8),
+            // The tenant's own key: a plan's sets are the tenant's data, and a fresh isolate's
+            // first question then draws no entropy.
+            set_ix: Map::with_capacity_and_hasher(8, self.ids.hasher()),
             nodes: 0,
         };
         let kind = match user {

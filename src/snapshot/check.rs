@@ -8,6 +8,7 @@
 use super::read::{Bad, TenantParts};
 use crate::engine::{CNode, Engine, Lit, Opd, FIELD_SLOTS, NONE16, NONE32, NONE8};
 use crate::limits;
+use crate::tenant::users::Users;
 use crate::tenant::value::Val;
 
 fn ensure(ok: bool, why: Bad) -> Result<(), Bad> {
@@ -217,7 +218,8 @@ fn conditions(e: &Engine) -> Result<(), Bad> {
 }
 
 pub(super) fn tenant(e: &Engine, t: &TenantParts) -> Result<(), Bad> {
-    let n = t.users.len();
+    let users = &t.users;
+    let n = users.len();
     let n_syms = n.saturating_add(t.sym_list.len());
     let sym = |s: u32| (s as usize) < n_syms;
     ensure(
@@ -230,9 +232,10 @@ pub(super) fn tenant(e: &Engine, t: &TenantParts) -> Result<(), Bad> {
             && (t.org == NONE32 || sym(t.org)),
         "the plan, settings or organisation are out of range",
     )?;
-    forest(t)?;
+    forest(users)?;
     let n_sys = e.sys_principal.len().min(63);
-    for u in &t.users {
+    ensure(users.flags_valid(), "an unknown tag")?;
+    for u in users.iter() {
         let (role, org, sys) = (u.role, u.org, u.sys);
         ensure(
             (role as usize) < e.roles.len() && (org == NONE32 || sym(org)) && sys >> n_sys == 0,
@@ -260,7 +263,7 @@ pub(super) fn tenant(e: &Engine, t: &TenantParts) -> Result<(), Bad> {
             .all(|&(u, ty, s)| (u as usize) < n && (ty as usize) < e.types.len() && sym(s)),
         "a granted record is out of range",
     )?;
-    names(t)?;
+    names(t, n)?;
     ensure(
         t.attrs.len() == n.saturating_mul(e.user_attrs.len())
             && t.attrs.iter().all(|v| match v {
@@ -273,14 +276,11 @@ pub(super) fn tenant(e: &Engine, t: &TenantParts) -> Result<(), Bad> {
 
 /// Display names: none at all, or one end offset per user, rising to the end of the text on
 /// character boundaries.
-fn names(t: &TenantParts) -> Result<(), Bad> {
+fn names(t: &TenantParts, n: usize) -> Result<(), Bad> {
     if t.name_ends.is_empty() {
         return ensure(t.name_text.is_empty(), "names without users");
     }
-    ensure(
-        t.name_ends.len() == t.users.len(),
-        "the names and the users disagree",
-    )?;
+    ensure(t.name_ends.len() == n, "the names and the users disagree")?;
     let mut start = 0u32;
     for &end in &t.name_ends {
         ensure(
@@ -299,10 +299,10 @@ fn names(t: &TenantParts) -> Result<(), Bad> {
 /// permutation of `0..n`, each user's range `pre..end` is non-empty and within `0..n`, and
 /// each user's range lies strictly inside its manager's. Numbers then fall along every
 /// manager chain, so no chain loops, and a reporting-line test stays two array reads.
-fn forest(t: &TenantParts) -> Result<(), Bad> {
-    let n = t.users.len();
+fn forest(users: &Users) -> Result<(), Bad> {
+    let n = users.len();
     let mut seen = vec![false; n];
-    for u in &t.users {
+    for u in users.iter() {
         let (pre, end) = (u.pre, u.end);
         ensure(
             pre < end && end as usize <= n,
@@ -314,13 +314,12 @@ fn forest(t: &TenantParts) -> Result<(), Bad> {
         ensure(!*s, "two users share a pre-order number")?;
         *s = true;
     }
-    for u in &t.users {
+    for u in users.iter() {
         let (m, pre, end) = (u.manager, u.pre, u.end);
         if m == NONE32 {
             continue;
         }
-        let boss = t
-            .users
+        let boss = users
             .get(m as usize)
             .ok_or("a user's manager is not a user")?;
         let (bpre, bend) = (boss.pre, boss.end);

@@ -17,8 +17,10 @@
 //! Inside a section each compiled table is written field by field (`write.rs`) and read back
 //! in the same order (`read.rs`): arrays of numbers as one run of bytes, strings and lists
 //! length-prefixed. Most of a tenant is its users: the records, the id text, the id ends and
-//! the id table's slots, all copied as they are in memory, so loading is O(bytes) with no id
-//! hashed.
+//! the id table's slots, stored as they are kept in memory. A loaded tenant keeps the
+//! snapshot's bytes and reads the users, the id ends and the slots in place (`Users`,
+//! `Words`): loading checks them in one pass each but copies and hashes none, so it is
+//! O(bytes) and touches little fresh memory (a fresh isolate pays for every new page).
 //!
 //! # Trust
 //!
@@ -38,8 +40,10 @@
 //! only look ids up, never add any. Each id table has a key of its own, drawn when it is
 //! compiled (`Keyed::fresh`), not the process key shared by every other map, so a snapshot
 //! served to browsers reveals nothing about the maps of the process that wrote it. The few
-//! strings that are not user ids (teams, organisations, literals, granted records) and the
-//! policy's name tables are small and are hashed again with the loading process's key.
+//! strings that are not user ids (teams, organisations, literals, granted records) are
+//! hashed again on load, with the id table's key; the policy's name tables with the fixed
+//! key for names (`Keyed::names`). Loading draws no entropy: in Node the first draw loads
+//! the crypto module, milliseconds of a fresh isolate's first answer.
 
 mod check;
 mod read;
@@ -156,40 +160,22 @@ impl Tenant {
 
     /// A tenant from bytes written by [`Tenant::save`]: `invalid_snapshot` when they are not
     /// a whole, unaltered, consistent snapshot, `snapshot_version` when they are one of
-    /// another format version. O(bytes); no user id is hashed.
+    /// another format version. O(bytes); no user id is hashed. Keeps a copy of the bytes
+    /// ([`Tenant::load_owned`] keeps the bytes given).
     pub fn load(bytes: &[u8]) -> Result<Tenant, Error> {
         if bytes.len() > limits::MAX_SNAPSHOT_BYTES {
-            return Err(invalid("it is larger than the limit of 268435456 bytes"));
+            return Err(too_large());
         }
-        let mut r = Reader::new(bytes);
-        let head = |r: &mut Reader<'_>| -> Result<(u32, String), read::Bad> {
-            if r.raw(8)? != MAGIC {
-                return Err("it does not start with the snapshot mark");
-            }
-            let format: u32 = r.take()?;
-            let n: u8 = r.take()?;
-            let version = String::from_utf8_lossy(r.raw(n as usize)?).into_owned();
-            Ok((format, version))
-        };
-        let (format, version) = head(&mut r).map_err(invalid)?;
-        if format != FORMAT {
-            return Err(Error::new(
-                "snapshot_version",
-                format!(
-                    "the snapshot is in format {format} (written by accord `{version}`); accord {VERSION} reads format {FORMAT}: save it again with this version"
-                ),
-                "",
-            ));
+        Tenant::load_owned(bytes.to_vec())
+    }
+
+    /// [`Tenant::load`], keeping `bytes`: the tenant reads its users in place, in the
+    /// snapshot's own bytes, so loading neither copies nor decodes them.
+    pub fn load_owned(bytes: Vec<u8>) -> Result<Tenant, Error> {
+        if bytes.len() > limits::MAX_SNAPSHOT_BYTES {
+            return Err(too_large());
         }
-        let head = bytes.get(..bytes.len() - r.left()).unwrap_or_default();
-        let sum: u64 = r.take().map_err(invalid)?;
-        let body = r.raw(r.left()).map_err(invalid)?;
-        if seal(head, body) != sum {
-            return Err(invalid(
-                "its checksum does not match (truncated or altered)",
-            ));
-        }
-        let (engine, parts) = sections(body).map_err(invalid)?;
+        let (engine, parts) = decode(&Arc::new(bytes))?;
         let engine = Arc::new(engine);
         check::tenant(&engine, &parts).map_err(invalid)?;
         Ok(Tenant {
@@ -208,24 +194,61 @@ impl Tenant {
             attrs: parts.attrs,
             name_text: parts.name_text,
             name_ends: parts.name_ends,
+            by_pre: std::sync::OnceLock::new(),
         })
     }
 }
 
+fn too_large() -> Error {
+    invalid("it is larger than the limit of 268435456 bytes")
+}
+
+/// The engine and the tenant's parts of a snapshot, once its mark, format and checksum are
+/// its own.
+fn decode(shared: &Arc<Vec<u8>>) -> Result<(Engine, TenantParts), Error> {
+    let bytes = shared.as_slice();
+    let mut r = Reader::new(bytes, 0);
+    let mark = r.raw(MAGIC.len());
+    let format: u32 = r.take();
+    let n: u8 = r.take();
+    let version = String::from_utf8_lossy(r.raw(n as usize)).into_owned();
+    if mark != MAGIC {
+        return Err(invalid("it does not start with the snapshot mark"));
+    }
+    r.failed().map_or(Ok(()), |why| Err(invalid(why)))?;
+    if format != FORMAT {
+        return Err(Error::new(
+            "snapshot_version",
+            format!(
+                "the snapshot is in format {format} (written by accord `{version}`); accord {VERSION} reads format {FORMAT}: save it again with this version"
+            ),
+            "",
+        ));
+    }
+    let head = bytes.get(..r.offset()).unwrap_or_default();
+    let sum: u64 = r.take();
+    let mut body = r.section(r.left());
+    r.finish().map_err(invalid)?;
+    if seal(head, body.rest()) != sum {
+        return Err(invalid(
+            "its checksum does not match (truncated or altered)",
+        ));
+    }
+    sections(&mut body, shared).map_err(invalid)
+}
+
 /// The two sections, each read to its last byte; the engine checked and its name tables
 /// rebuilt.
-fn sections(body: &[u8]) -> Result<(Engine, TenantParts), read::Bad> {
-    let mut r = Reader::new(body);
-    let e_len: u32 = r.take()?;
-    let t_len: u32 = r.take()?;
-    let mut er = Reader::new(r.raw(e_len as usize)?);
-    let mut tr = Reader::new(r.raw(t_len as usize)?);
-    r.done()?;
-    let mut engine: Engine = er.take()?;
-    er.done()?;
+fn sections(r: &mut Reader<'_>, shared: &Arc<Vec<u8>>) -> Result<(Engine, TenantParts), read::Bad> {
+    let e_len: u32 = r.take();
+    let t_len: u32 = r.take();
+    let mut er = r.section(e_len as usize);
+    let mut tr = r.section(t_len as usize);
+    r.finish()?;
+    let mut engine: Engine = er.take();
+    er.finish()?;
     engine.index_names();
     check::engine(&engine)?;
-    let parts: TenantParts = tr.take()?;
-    tr.done()?;
+    let parts = TenantParts::read(&mut tr, shared)?;
     Ok((engine, parts))
 }

@@ -6,8 +6,10 @@ use crate::engine::{
     ActionKind, CNode, Engine, Grant, Lit, Opd, RoleInfo, Rule, SettingInfo, TypeInfo,
 };
 use crate::policy::{Effect, Scope};
+use crate::tenant::users::Users;
 use crate::tenant::value::Val;
-use crate::tenant::{Tenant, UserRec};
+use crate::tenant::words::Words;
+use crate::tenant::Tenant;
 
 /// The bytes being written.
 #[derive(Default)]
@@ -317,25 +319,19 @@ impl Put for Val {
     }
 }
 
-impl Put for UserRec {
+/// Words as they are kept: little-endian, behind their count.
+impl Put for Words {
     fn put(&self, w: &mut Writer) {
-        // Copies: the record is packed, so its fields cannot be borrowed.
-        let UserRec {
-            sys,
-            manager,
-            pre,
-            end,
-            org,
-            role,
-            external,
-        } = *self;
-        w.put(&sys);
-        w.put(&manager);
-        w.put(&pre);
-        w.put(&end);
-        w.put(&org);
-        w.put(&role);
-        w.put(&external);
+        w.len(self.len());
+        w.bytes(&self.le_bytes());
+    }
+}
+
+/// The users as they are kept: their stored bytes, behind their count.
+impl Put for Users {
+    fn put(&self, w: &mut Writer) {
+        w.len(self.len());
+        w.bytes(self.stored());
     }
 }
 

@@ -91,8 +91,9 @@ impl Writer<'_> {
     fn strings(&self, set: u32) -> Vec<String> {
         let t = self.t;
         match self.plan.sets().get(set as usize) {
-            Some(Set::Line(boss)) => (0..t.user_count() as u32)
-                .filter(|&u| t.in_line(*boss, u))
+            Some(Set::Line(boss)) => t
+                .line(*boss)
+                .into_iter()
                 .filter_map(|u| t.user_id(u))
                 .map(str::to_owned)
                 .collect(),

@@ -823,7 +823,7 @@ impl DirectoryCompiler {
             settings,
             org,
             ids,
-            users: self.users,
+            users: super::users::Users::encode(&self.users),
             syms,
             sym_list,
             lit_map,
@@ -833,6 +833,7 @@ impl DirectoryCompiler {
             attrs: self.attrs,
             name_text: self.name_text,
             name_ends: self.name_ends,
+            by_pre: std::sync::OnceLock::new(),
         }
     }
 

@@ -8,6 +8,7 @@
 use crate::engine::NONE32;
 use crate::hasher::Keyed;
 use crate::limits::MAX_USERS;
+use crate::tenant::words::Words;
 use std::hash::BuildHasher;
 
 /// Bits of a slot that hold the index; the others hold a tag from the hash.
@@ -20,12 +21,17 @@ fn tag(hash: u64) -> u32 {
     (hash as u32) << IX_BITS
 }
 
+/// The first slot to look at for a hash (its high bits scaled to a table of `len` slots).
+fn home(hash: u64, len: usize) -> usize {
+    (((hash >> 32) * len as u64) >> 32) as usize
+}
+
 /// Ids in insertion order, with O(1) expected lookup by string.
 #[derive(Debug, Clone)]
 pub struct IdTable {
     text: String,
-    ends: Vec<u32>,
-    slots: Vec<u32>,
+    ends: Words,
+    slots: Words,
     hasher: Keyed,
 }
 
@@ -40,15 +46,21 @@ impl IdTable {
     pub fn with_capacity(n: usize, bytes: usize) -> Self {
         IdTable {
             text: String::with_capacity(bytes),
-            ends: Vec::with_capacity(n),
-            slots: vec![NONE32; slots_for(n)],
+            ends: Vec::with_capacity(n).into(),
+            slots: vec![NONE32; slots_for(n)].into(),
             // A key of the table's own: a snapshot stores it (see `crate::snapshot`).
             hasher: Keyed::fresh(),
         }
     }
 
+    /// The table's hasher: the tenant's own secret, for the other maps a loaded tenant or a
+    /// plan builds from the tenant's data.
+    pub(crate) fn hasher(&self) -> Keyed {
+        self.hasher
+    }
+
     /// What a snapshot stores: the ids, their end offsets, the slots and the hash key.
-    pub(crate) fn parts(&self) -> (&str, &[u32], &[u32], [u64; 2]) {
+    pub(crate) fn parts(&self) -> (&str, &Words, &Words, [u64; 2]) {
         (&self.text, &self.ends, &self.slots, self.hasher.key())
     }
 
@@ -58,8 +70,8 @@ impl IdTable {
     /// every probe ends, and soon). An id stored in the wrong slot is merely not found, as if absent.
     pub(crate) fn from_parts(
         text: String,
-        ends: Vec<u32>,
-        slots: Vec<u32>,
+        ends: Words,
+        slots: Words,
         key: [u64; 2],
     ) -> Result<IdTable, &'static str> {
         let n = ends.len();
@@ -67,7 +79,7 @@ impl IdTable {
             return Err("more users than the limit");
         }
         let mut start = 0u32;
-        for &end in &ends {
+        for end in ends.iter() {
             if end < start || !text.is_char_boundary(end as usize) {
                 return Err("an id's end offset is out of order or inside a character");
             }
@@ -82,7 +94,7 @@ impl IdTable {
         }
         let mut seen = vec![0u64; n.div_ceil(64)];
         let mut used = 0usize;
-        for &slot in &slots {
+        for slot in slots.iter() {
             if slot == NONE32 {
                 continue;
             }
@@ -120,17 +132,17 @@ impl IdTable {
 
     /// The id at `ix`.
     pub fn get(&self, ix: u32) -> Option<&str> {
-        let end = *self.ends.get(ix as usize)? as usize;
+        let end = self.ends.get(ix as usize)? as usize;
         let start = if ix == 0 {
             0
         } else {
-            *self.ends.get(ix as usize - 1)? as usize
+            self.ends.get(ix as usize - 1)? as usize
         };
         self.text.get(start..end)
     }
 
     /// Every id, concatenated in index order, and the end offset of each (in bytes).
-    pub fn text_and_ends(&self) -> (&str, &[u32]) {
+    pub fn text_and_ends(&self) -> (&str, &Words) {
         (&self.text, &self.ends)
     }
 
@@ -139,17 +151,12 @@ impl IdTable {
         self.probe(id, self.hasher.hash_one(id)).ok()
     }
 
-    /// The first slot to look at for a hash (its high bits scaled to the table).
-    fn home(&self, hash: u64) -> usize {
-        (((hash >> 32) * self.slots.len() as u64) >> 32) as usize
-    }
-
     /// `Ok(index)` of `id`, or `Err(slot)`: the empty slot where it would go.
     fn probe(&self, id: &str, hash: u64) -> Result<u32, usize> {
-        let mut at = self.home(hash);
+        let mut at = home(hash, self.slots.len());
         let tag = tag(hash);
         loop {
-            let Some(&slot) = self.slots.get(at) else {
+            let Some(slot) = self.slots.get(at) else {
                 at = 0;
                 continue;
             };
@@ -179,8 +186,8 @@ impl IdTable {
         }
         let ix = self.ends.len() as u32;
         self.text.push_str(id);
-        self.ends.push(self.text.len() as u32);
-        if let Some(slot) = self.slots.get_mut(free) {
+        self.ends.owned().push(self.text.len() as u32);
+        if let Some(slot) = self.slots.owned().get_mut(free) {
             *slot = tag(hash) | (ix & IX_MASK);
         }
         Ok(ix)
@@ -201,19 +208,19 @@ impl IdTable {
     /// Gives back the spare capacity of the id text and offsets.
     pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
-        self.ends.shrink_to_fit();
+        self.ends.owned().shrink_to_fit();
     }
 
     fn grow(&mut self) {
-        self.slots = vec![NONE32; slots_for(self.ends.len().saturating_mul(2))];
+        let mut slots = vec![NONE32; slots_for(self.ends.len().saturating_mul(2))];
         let mut start = 0usize;
-        for (ix, &end) in self.ends.iter().enumerate() {
+        for (ix, end) in self.ends.iter().enumerate() {
             let id = self.text.get(start..end as usize).unwrap_or("");
             start = end as usize;
             let hash = self.hasher.hash_one(id);
-            let mut at = self.home(hash);
+            let mut at = home(hash, slots.len());
             loop {
-                match self.slots.get_mut(at) {
+                match slots.get_mut(at) {
                     Some(slot) if *slot == NONE32 => {
                         *slot = tag(hash) | (ix as u32 & IX_MASK);
                         break;
@@ -223,10 +230,11 @@ impl IdTable {
                 }
             }
         }
+        self.slots = slots.into();
     }
 
     /// Bytes held on the heap.
     pub fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * 4 + self.slots.capacity() * 4
+        self.text.capacity() + self.ends.heap_bytes() + self.slots.heap_bytes()
     }
 }

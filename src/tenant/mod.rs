@@ -13,7 +13,9 @@ pub mod ids;
 #[cfg(feature = "compiler")]
 mod read;
 pub mod record;
+pub mod users;
 pub mod value;
+pub mod words;
 
 use crate::engine::{Engine, NONE32};
 #[cfg(feature = "compiler")]
@@ -24,13 +26,13 @@ use crate::json::Json;
 #[cfg(feature = "compiler")]
 use crate::limits;
 use crate::tenant::ids::IdTable;
+use crate::tenant::users::Users;
 use crate::tenant::value::Val;
 #[cfg(feature = "compiler")]
 use compile::DirectoryCompiler;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-/// One user in dense form: 28 bytes (packed to 4-byte alignment, where the `u64` would round
-/// it up to 32), the bulk of what a tenant keeps per user.
+/// One user, decoded (a tenant keeps them encoded: [`Users`]).
 #[derive(Debug, Clone, Copy)]
 #[repr(C, packed(4))]
 pub struct UserRec {
@@ -51,7 +53,7 @@ pub struct Tenant {
     pub(crate) settings: u64,
     pub(crate) org: u32,
     pub(crate) ids: IdTable,
-    pub(crate) users: Vec<UserRec>,
+    pub(crate) users: Users,
     /// Strings that are not user ids: teams, organisations, granted record ids, literals.
     pub(crate) syms: Map<String, u32>,
     pub(crate) sym_list: Vec<String>,
@@ -64,6 +66,9 @@ pub struct Tenant {
     /// Users' display names, concatenated, with each user's end offset (empty: no names).
     pub(crate) name_text: String,
     pub(crate) name_ends: Vec<u32>,
+    /// The users in pre-order (the inverse of each user's `pre`), built the first time a
+    /// reporting line is listed: a loaded tenant that never lists one never pays for it.
+    pub(crate) by_pre: OnceLock<Vec<u32>>,
 }
 
 impl Tenant {
@@ -167,7 +172,7 @@ impl Tenant {
     /// Approximate heap bytes held by the compiled directory.
     pub fn heap_bytes(&self) -> usize {
         self.ids.heap_bytes()
-            + self.users.capacity() * std::mem::size_of::<UserRec>()
+            + self.users.heap_bytes()
             + self.team_ends.capacity() * 4
             + self.team_syms.capacity() * 4
             + self.attrs.capacity() * std::mem::size_of::<Val>()
@@ -195,6 +200,36 @@ impl Tenant {
             .get(user as usize)
             .map(|u| u.org)
             .unwrap_or(NONE32)
+    }
+
+    /// The users of `boss`'s reporting line (`boss` and everyone below), in directory order:
+    /// the length of the line, not of the directory, once the pre-order index exists.
+    pub(crate) fn line(&self, boss: u32) -> Vec<u32> {
+        let Some(b) = self.users.get(boss as usize) else {
+            return Vec::new();
+        };
+        let order = self.by_pre.get_or_init(|| {
+            let mut order = vec![0u32; self.users.len()];
+            for (u, rec) in self.users.iter().enumerate() {
+                if let Some(slot) = order.get_mut(rec.pre as usize) {
+                    *slot = u as u32;
+                }
+            }
+            order
+        });
+        let mut line = order
+            .get(b.pre as usize..b.end as usize)
+            .unwrap_or_default()
+            .to_vec();
+        line.sort_unstable();
+        line
+    }
+
+    /// The number of users in `boss`'s reporting line, `boss` included.
+    pub(crate) fn line_len(&self, boss: u32) -> usize {
+        self.users
+            .get(boss as usize)
+            .map_or(0, |b| b.end.saturating_sub(b.pre) as usize)
     }
 
     /// True when `sub` is `boss` or below `boss` in the manager forest.

@@ -1,7 +1,8 @@
 //! The binding's own answer shapes as JSON text (see [`crate::json::write`]): the same bytes as
 //! their serde derives wrote through serde_json.
 
-use super::{BulkOut, Denied, ErrorOut, ErrorsOut, Schema, TypeOut};
+use super::tenant::{BulkOut, Denied};
+use super::{ErrorOut, ErrorsOut, Schema, TypeOut};
 use crate::json::write::json_object;
 
 json_object!(ErrorOut<'_> { "code" => code, "message" => message, "path" => path });

@@ -146,6 +146,9 @@ export function runCorpus(accord, files, options = {}) {
       try {
         const tenant = tenantOf(c.directory ?? file.directory);
         got = c.call === "tenant" ? "built" : c.call === "describe" ? engine.describe() : ask(tenant, file, c);
+        if (c.call === "describe" && JSON.stringify(tenant.describe()) !== JSON.stringify(got)) {
+          failures.push({ file: fname, case: c.name, why: `tenant.describe() differs from engine.describe(): ${JSON.stringify(tenant.describe())}` });
+        }
         if (c.call !== "tenant" && typeof c.user === "string") {
           // The same question through the per-user handle must give the same answer.
           const viaHandle = outcome(() => ask(handleAsTenant(tenant, c.user), file, c));
