@@ -74,6 +74,10 @@ async function loadSnapshot(product, snap) {
   S.tenant = Tenant.load(bytes);
   S.snapshot = { ...snap, size: bytes.length, fetchMs: t1 - t0, loadMs: performance.now() - t1 };
   S.tenantFrom = "snapshot";
+  // Plan, role, type and setting labels, each type's actions and states: from the snapshot
+  // too (the page has no Engine to describe the policy).
+  S.description = S.tenant.describe();
+  useDescription(S.description);
   return true;
 }
 
@@ -118,10 +122,6 @@ async function loadProduct(product, { user, plan, attempt = 0 } = {}) {
   S.directory = st.directory;
   S.records = st.records;
   S.users = new Map(st.directory.users.map((u) => [u.id, u]));
-  // Labels, plans, types and settings as `engine.describe()` gave them when the worker
-  // compiled this snapshot: a loaded Tenant has no describe() of its own.
-  S.description = st.description;
-  useDescription(S.description);
   S.view = {};
   const wanted = user && S.users.has(user) ? user : S.users.has(S.info.defaultUser) ? S.info.defaultUser : st.directory.users[0].id;
   S.user = wanted;
@@ -258,8 +258,6 @@ async function setAccount(change, { silent } = {}) {
   // The worker compiled the account anew: load its new snapshot (no compiling here).
   await loadSnapshot(S.product, res.body.snapshot);
   S.directory = { ...S.directory, plan: res.body.plan, settings: res.body.settings };
-  S.description = res.body.description;
-  useDescription(S.description);
   status();
   $("plan").value = S.directory.plan;
   if (!silent) render();

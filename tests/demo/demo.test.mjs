@@ -349,6 +349,8 @@ test("policy_edit_error_listed_with_path_previous_policy_in_force", async (t) =>
   const exp = await api("GET", "/export?product=zendesk-sell&type=lead", { user: "mia.novak" });
   eq(exp.status, 200, "the worker exports too, with the same policy");
   await page.click("[data-testid=policy-reset]");
+  // The worker compiles the preset and the page loads that snapshot: wait for the status.
+  await page.waitForFunction(() => /\(the preset\), in force in the page and in the worker \(snapshot v/.test(document.querySelector("[data-testid=policy-status]").textContent), null, { timeout: 10000 });
   await ready(page);
   eq(await page.locator("[data-testid=act-export]").count(), 0, "the preset is back");
 });

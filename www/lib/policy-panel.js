@@ -282,10 +282,8 @@ async function resetPolicy() {
  * The worker compiled a policy and stored its snapshot: the page loads those bytes, so its
  * answers come from exactly what the worker answers from (not from its own compile).
  */
-async function useWorkerSnapshot(S, { policyVersion, snapshot, description }) {
+async function useWorkerSnapshot(S, { policyVersion, snapshot }) {
   S.policyVersion = policyVersion;
-  S.description = description;
-  useDescription(description);
   // false: replaced again meanwhile (another tab's change); the next reload shows it.
   await S.loadSnapshot(S.product, snapshot);
   S.status();

@@ -14,15 +14,17 @@
 // The compiler and the runtime are two wasm modules here because this one worker does both
 // jobs; a deployment may compile elsewhere (an admin worker, a queue consumer, CI) and ship
 // only `accord/runtime` to the isolates that answer.
-import { Engine, presets, AccordError as CompilerError } from "../pkg/workerd.mjs";
-import { Tenant, AccordError as RuntimeError } from "../pkg/runtime/workerd.mjs";
+import { Engine, presets } from "../pkg/workerd.mjs";
+import { Tenant, AccordError } from "../pkg/runtime/workerd.mjs";
 import { dataset, PRODUCTS } from "../shared/data.js";
 import { schema, clear, insertAll } from "./tables.js";
 
 /** A fresh copy of a product's preset policy. */
 export const presetPolicy = (product) => presets[product]();
 
-export const isAccordError = (e) => e instanceof CompilerError || e instanceof RuntimeError;
+// One error type across both entries (their classes share a brand): `instanceof` holds
+// whichever module threw.
+export const isAccordError = (e) => e instanceof AccordError;
 
 /** What this isolate did: the demo's tests read it to tell a load from a compile. */
 export const isolate = { id: null, compiles: 0, loads: 0, cacheHits: 0, kvMisses: 0 };
@@ -46,26 +48,27 @@ export function httpError(status, code, message, extra = {}) {
 }
 
 /**
- * Compiles a policy and a directory into snapshot bytes. An `AccordError` gets `where`
- * ("policy" or "directory") so the answer says which input to fix.
+ * Compiles a policy and a directory into snapshot bytes (labels and the rest of what
+ * `describe()` says included). An `AccordError` gets `where` ("policy" or "directory") so the
+ * answer says which input to fix.
  */
 export function compile(policy, directory) {
   let engine;
   try {
     engine = new Engine(policy);
   } catch (e) {
-    if (e instanceof CompilerError) e.where = "policy";
+    if (e instanceof AccordError) e.where = "policy";
     throw e;
   }
   let tenant;
   try {
     tenant = engine.tenant(directory);
   } catch (e) {
-    if (e instanceof CompilerError) e.where = "directory";
+    if (e instanceof AccordError) e.where = "directory";
     throw e;
   }
   isolate.compiles++;
-  return { bytes: tenant.save(), description: engine.describe() };
+  return tenant.save();
 }
 
 /** Stores snapshot bytes in KV under their digest; returns { key, sha256, size }. */
@@ -97,7 +100,7 @@ const seeding = new Map();
 async function seed(env, product) {
   const { directory, records } = dataset(product);
   const policy = presets[product]();
-  const { bytes, description } = compile(policy, directory);
+  const bytes = compile(policy, directory);
   const prev = await env.DB.prepare("SELECT version FROM accounts WHERE product = ?").bind(product).first();
   const version = (prev?.version ?? 0) + 1;
   const snap = await store(env, product, bytes, version);
@@ -105,9 +108,9 @@ async function seed(env, product) {
     ...clear(env.DB, product),
     ...Object.entries(records).map(([type, list]) => insertAll(env.DB, product, type, list)),
     env.DB.prepare(
-      `INSERT OR REPLACE INTO accounts (product, policy, directory, description, policy_version, version, snapshot_key, sha256, size, next_id)
-       VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, 90001)`,
-    ).bind(product, JSON.stringify(policy), JSON.stringify(directory), JSON.stringify(description), version, snap.key, snap.sha256, snap.size),
+      `INSERT OR REPLACE INTO accounts (product, policy, directory, policy_version, version, snapshot_key, sha256, size, next_id)
+       VALUES (?, ?, ?, 1, ?, ?, ?, ?, 90001)`,
+    ).bind(product, JSON.stringify(policy), JSON.stringify(directory), version, snap.key, snap.sha256, snap.size),
   ]);
 }
 
@@ -178,19 +181,19 @@ export async function publish(env, ctx, product, change) {
     const directory = JSON.parse(cur.directory);
     const next = { policy, directory, policyVersion: cur.policy_version };
     Object.assign(next, change({ ...next }));
-    const { bytes, description } = compile(next.policy, next.directory);
+    const bytes = compile(next.policy, next.directory);
     const version = cur.version + 1;
     const snap = await store(env, product, bytes, version);
     const res = await env.DB.prepare(
-      `UPDATE accounts SET policy = ?, directory = ?, description = ?, policy_version = ?, version = ?, snapshot_key = ?, sha256 = ?, size = ?
+      `UPDATE accounts SET policy = ?, directory = ?, policy_version = ?, version = ?, snapshot_key = ?, sha256 = ?, size = ?
        WHERE product = ? AND version = ?`,
     )
-      .bind(JSON.stringify(next.policy), JSON.stringify(next.directory), JSON.stringify(description), next.policyVersion, version, snap.key, snap.sha256, snap.size, product, cur.version)
+      .bind(JSON.stringify(next.policy), JSON.stringify(next.directory), next.policyVersion, version, snap.key, snap.sha256, snap.size, product, cur.version)
       .run();
     if (res.meta.changes === 1) {
       // The previous snapshot is no longer named by any account: drop it after answering.
       if (cur.snapshot_key !== snap.key) ctx.waitUntil(env.SNAPSHOTS.delete(cur.snapshot_key));
-      return { policy: next.policy, directory: next.directory, description, policyVersion: next.policyVersion, snapshot: { version, sha256: snap.sha256, size: snap.size } };
+      return { policy: next.policy, directory: next.directory, policyVersion: next.policyVersion, snapshot: { version, sha256: snap.sha256, size: snap.size } };
     }
     ctx.waitUntil(env.SNAPSHOTS.delete(snap.key)); // lost the race: these bytes are nobody's
   }

@@ -79,14 +79,12 @@ export function columns(type) {
 /** CREATE statements of the accounts table and every record table (idempotent). */
 export function schema() {
   const out = [
-    // One row per account: its policy and directory (the compiler's inputs), the snapshot
-    // they compile to (where it is stored, its digest, its version) and what a page needs to
-    // label things without the compiler (`engine.describe()`).
+    // One row per account: its policy and directory (the compiler's inputs, the source of
+    // truth) and the snapshot they compile to (where it is stored, its digest, its version).
     `CREATE TABLE IF NOT EXISTS accounts (
       product TEXT PRIMARY KEY,
       policy TEXT NOT NULL,
       directory TEXT NOT NULL,
-      description TEXT NOT NULL,
       policy_version INTEGER NOT NULL,
       version INTEGER NOT NULL,
       snapshot_key TEXT NOT NULL,

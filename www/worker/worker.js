@@ -131,7 +131,7 @@ async function api(request, env, ctx, url) {
 
   // ---- account state and the snapshot (what the page loads)
   if (path === "/state" && method === "GET") {
-    const row = await account(env, product, "directory, description, policy_version, version, sha256, size");
+    const row = await account(env, product, "directory, policy_version, version, sha256, size");
     const types = PRODUCT_TYPES[product];
     const lists = await env.DB.batch(types.map((t) => env.DB.prepare(select(t)).bind(product)));
     const records = Object.fromEntries(types.map((t, i) => [t, lists[i].results.map((r) => record(t, r))]));
@@ -139,7 +139,6 @@ async function api(request, env, ctx, url) {
       product,
       policyVersion: row.policy_version,
       directory: JSON.parse(row.directory),
-      description: JSON.parse(row.description),
       snapshot: snapshotOf(row),
       records,
     });
@@ -178,7 +177,7 @@ async function api(request, env, ctx, url) {
         if (b.settings !== undefined) next.settings = b.settings;
         return { directory: next };
       });
-      return json({ ok: true, plan: res.directory.plan, settings: res.directory.settings, description: res.description, snapshot: res.snapshot });
+      return json({ ok: true, plan: res.directory.plan, settings: res.directory.settings, snapshot: res.snapshot });
     } catch (e) {
       const r = accordError(e, "directory");
       if (r) return r;
@@ -195,7 +194,7 @@ async function api(request, env, ctx, url) {
     }
     try {
       const res = await publish(env, ctx, product, (cur) => ({ policy, policyVersion: cur.policyVersion + 1 }));
-      return json({ ok: true, policyVersion: res.policyVersion, description: res.description, snapshot: res.snapshot });
+      return json({ ok: true, policyVersion: res.policyVersion, snapshot: res.snapshot });
     } catch (e) {
       const r = accordError(e, "policy");
       if (r) return r;
@@ -205,7 +204,7 @@ async function api(request, env, ctx, url) {
 
   if (path === "/policy/reset" && method === "POST") {
     const res = await publish(env, ctx, product, (cur) => ({ policy: presetPolicy(product), policyVersion: cur.policyVersion + 1 }));
-    return json({ ok: true, policy: res.policy, policyVersion: res.policyVersion, description: res.description, snapshot: res.snapshot });
+    return json({ ok: true, policy: res.policy, policyVersion: res.policyVersion, snapshot: res.snapshot });
   }
 
   // ---- questions and changes: answered by the loaded tenant, records in D1
