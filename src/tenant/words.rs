@@ -60,9 +60,17 @@ impl Words {
         }
     }
 
-    /// Every word, in order.
-    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.len()).filter_map(|i| self.get(i))
+    /// Every word, in order: a plain walk over the vector or the bytes (loading runs these
+    /// loops in a fresh isolate's baseline code, so no lookup per word).
+    pub fn iter(&self) -> Iter<'_> {
+        let stored: &[u8] = match &self.in_place {
+            Some((bytes, at, n)) => bytes.get(*at..at + n * 4).unwrap_or_default(),
+            None => &[],
+        };
+        Iter {
+            owned: self.owned.iter(),
+            stored: stored.chunks_exact(4),
+        }
     }
 
     /// The words as little-endian bytes (what a snapshot stores).
@@ -90,5 +98,24 @@ impl Words {
     /// Heap bytes held (words read in place are the snapshot's, counted with its users).
     pub fn heap_bytes(&self) -> usize {
         self.owned.capacity() * 4
+    }
+}
+
+/// The words of a [`Words`], in order (one of the two parts is empty).
+pub struct Iter<'a> {
+    owned: std::slice::Iter<'a, u32>,
+    stored: std::slice::ChunksExact<'a, u8>,
+}
+
+impl Iterator for Iter<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        if let Some(&w) = self.owned.next() {
+            return Some(w);
+        }
+        let c = self.stored.next()?;
+        Some(u32::from_le_bytes(c.try_into().unwrap_or_default()))
     }
 }
