@@ -10,7 +10,7 @@ import * as wasm from "./accord_wasm.js";
 import { AccordError, fail, str, array, under, kind } from "./errors.js";
 import { compile } from "./plan.js";
 import { User } from "./user.js";
-import { MAX_FAST_STRING, TAG_STR } from "./protocol.js";
+import { MAX_FAST_STRING, MAX_SNAPSHOT_BYTES, TAG_STR } from "./protocol.js";
 import { need } from "./load.js";
 import { guard, jsonText, addSymbols } from "./convert.js";
 import { put, slots, Columns, sentence } from "./columns.js";
@@ -183,6 +183,8 @@ export class Tenant {
     need();
     const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
     if (view === null) throw new AccordError("invalid_type", `the snapshot must be a Uint8Array, an ArrayBuffer or a view of one, found ${kind(bytes)}`, "");
+    // As the engine words it, before the bytes are copied into wasm memory.
+    if (view.byteLength > MAX_SNAPSHOT_BYTES) throw new AccordError("invalid_snapshot", `the bytes are not a valid accord snapshot: it is larger than the limit of ${MAX_SNAPSHOT_BYTES} bytes`, "");
     const raw = guard(() => wasm.RawTenant.load(view));
     return new Tenant(raw, schemaOf(raw.schema()), true);
   }

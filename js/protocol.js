@@ -8,6 +8,9 @@ export const MAX_FAST_STRING = 341;
 export const MAX_RECORD_ORGS = 256;
 // Most records one batch call may hold (`too_many_records` beyond).
 export const MAX_RECORDS = 10000000;
+// Most bytes a snapshot may have (`invalid_snapshot` beyond): refused before they are copied
+// into the wasm module's memory.
+export const MAX_SNAPSHOT_BYTES = 268435456;
 
 // The compact value encoding of bulk's columns (src/tenant/record.rs, `code`): one tag and one
 // number per field; a string is its tenant symbol, or -1 when the tenant does not know it.

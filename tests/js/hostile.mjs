@@ -237,6 +237,7 @@ export function runHostile(accord) {
   probe("snapshot: round trip", () => Tenant.load(snap).check("r2", "update", lead).code, (c) => c === "out_of_scope");
   probe("snapshot: an ArrayBuffer copy", () => Tenant.load(snap.slice().buffer).can("r1", "update", lead), (v) => v === true);
   probe("snapshot: empty", () => Tenant.load(new Uint8Array(0)), "invalid_snapshot");
+  probe("snapshot: over 256 MiB", () => Tenant.load(new Uint8Array(256 * 1024 * 1024 + 1)), "invalid_snapshot");
   probe("snapshot: a wasm module", () => Tenant.load(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])), "invalid_snapshot");
   for (const cut of [1, 12, 20, 40, snap.length >> 1, snap.length - 1]) probe(`snapshot: cut at ${cut}`, () => Tenant.load(snap.subarray(0, cut)), "invalid_snapshot");
   for (let i = 0; i < snap.length; i += 97) {

@@ -37,6 +37,10 @@ fn protocol_limits_match_the_engine() {
         Some(limits::MAX_RECORD_ORGS as u64)
     );
     assert_eq!(js_constant("MAX_RECORDS"), Some(limits::MAX_RECORDS as u64));
+    assert_eq!(
+        js_constant("MAX_SNAPSHOT_BYTES"),
+        Some(limits::MAX_SNAPSHOT_BYTES as u64)
+    );
 }
 
 #[test]
