@@ -186,10 +186,8 @@ impl IdTable {
         }
         let ix = self.ends.len() as u32;
         self.text.push_str(id);
-        self.ends.owned().push(self.text.len() as u32);
-        if let Some(slot) = self.slots.owned().get_mut(free) {
-            *slot = tag(hash) | (ix & IX_MASK);
-        }
+        self.ends.push(self.text.len() as u32);
+        self.slots.set(free, tag(hash) | (ix & IX_MASK));
         Ok(ix)
     }
 
@@ -208,7 +206,7 @@ impl IdTable {
     /// Gives back the spare capacity of the id text and offsets.
     pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
-        self.ends.owned().shrink_to_fit();
+        self.ends.shrink_to_fit();
     }
 
     fn grow(&mut self) {

@@ -5,19 +5,27 @@
 use std::sync::Arc;
 
 /// `u32`s by index.
-#[derive(Debug, Clone, Default)]
-pub struct Words {
-    owned: Vec<u32>,
-    /// The snapshot, where the words start and how many: when set, `owned` is empty.
-    in_place: Option<(Arc<Vec<u8>>, usize, usize)>,
+#[derive(Debug, Clone)]
+pub enum Words {
+    /// A vector of the table's own (a compiled tenant's).
+    Owned(Vec<u32>),
+    /// `n` words at `at` in a loaded snapshot's bytes.
+    InPlace {
+        bytes: Arc<Vec<u8>>,
+        at: usize,
+        n: usize,
+    },
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words::Owned(Vec::new())
+    }
 }
 
 impl From<Vec<u32>> for Words {
     fn from(owned: Vec<u32>) -> Self {
-        Words {
-            owned,
-            in_place: None,
-        }
+        Words::Owned(owned)
     }
 }
 
@@ -25,17 +33,14 @@ impl Words {
     /// `n` words stored at `at` in `bytes`, if the bytes hold them all.
     pub(crate) fn in_place(bytes: Arc<Vec<u8>>, at: usize, n: usize) -> Option<Words> {
         let end = n.checked_mul(4)?.checked_add(at)?;
-        (end <= bytes.len()).then_some(Words {
-            owned: Vec::new(),
-            in_place: Some((bytes, at, n)),
-        })
+        (end <= bytes.len()).then_some(Words::InPlace { bytes, at, n })
     }
 
     /// The number of words.
     pub fn len(&self) -> usize {
-        match &self.in_place {
-            Some((_, _, n)) => *n,
-            None => self.owned.len(),
+        match self {
+            Words::Owned(v) => v.len(),
+            Words::InPlace { n, .. } => *n,
         }
     }
 
@@ -44,12 +49,20 @@ impl Words {
         self.len() == 0
     }
 
+    /// The stored bytes of words read in place (none for a vector).
+    fn stored(&self) -> &[u8] {
+        match self {
+            Words::Owned(_) => &[],
+            Words::InPlace { bytes, at, n } => bytes.get(*at..at + n * 4).unwrap_or_default(),
+        }
+    }
+
     /// Word `i`.
     #[inline]
     pub fn get(&self, i: usize) -> Option<u32> {
-        match &self.in_place {
-            None => self.owned.get(i).copied(),
-            Some((bytes, at, n)) => {
+        match self {
+            Words::Owned(v) => v.get(i).copied(),
+            Words::InPlace { bytes, at, n } => {
                 if i >= *n {
                     return None;
                 }
@@ -63,41 +76,66 @@ impl Words {
     /// Every word, in order: a plain walk over the vector or the bytes (loading runs these
     /// loops in a fresh isolate's baseline code, so no lookup per word).
     pub fn iter(&self) -> Iter<'_> {
-        let stored: &[u8] = match &self.in_place {
-            Some((bytes, at, n)) => bytes.get(*at..at + n * 4).unwrap_or_default(),
-            None => &[],
+        let owned: &[u32] = match self {
+            Words::Owned(v) => v,
+            Words::InPlace { .. } => &[],
         };
         Iter {
-            owned: self.owned.iter(),
-            stored: stored.chunks_exact(4),
+            owned: owned.iter(),
+            stored: self.stored().chunks_exact(4),
         }
     }
 
     /// The words as little-endian bytes (what a snapshot stores).
     pub(crate) fn le_bytes(&self) -> Vec<u8> {
-        match &self.in_place {
-            Some((bytes, at, n)) => bytes.get(*at..at + n * 4).unwrap_or_default().to_vec(),
-            None => self.owned.iter().flat_map(|w| w.to_le_bytes()).collect(),
+        match self {
+            Words::Owned(v) => v.iter().flat_map(|w| w.to_le_bytes()).collect(),
+            Words::InPlace { .. } => self.stored().to_vec(),
         }
     }
 
-    /// The words as a vector of their own, to change (a copy first, if read in place).
-    pub(crate) fn owned(&mut self) -> &mut Vec<u32> {
-        if self.in_place.is_some() {
-            self.owned = self.iter().collect();
-            self.in_place = None;
+    /// Words read in place become a vector of the table's own, to change.
+    fn own(&mut self) -> &mut Self {
+        if let Words::InPlace { .. } = self {
+            *self = Words::Owned(self.iter().collect());
         }
-        &mut self.owned
+        self
+    }
+
+    /// Appends `w`.
+    pub(crate) fn push(&mut self, w: u32) {
+        if let Words::Owned(v) = self.own() {
+            v.push(w);
+        }
+    }
+
+    /// Sets word `i` (nothing past the end).
+    pub(crate) fn set(&mut self, i: usize, w: u32) {
+        if let Words::Owned(v) = self.own() {
+            if let Some(slot) = v.get_mut(i) {
+                *slot = w;
+            }
+        }
+    }
+
+    /// Gives back a vector's spare room.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        if let Words::Owned(v) = self {
+            v.shrink_to_fit();
+        }
     }
 
     /// Room the vector has (nothing, read in place).
     pub(crate) fn capacity(&self) -> usize {
-        self.owned.capacity()
+        match self {
+            Words::Owned(v) => v.capacity(),
+            Words::InPlace { .. } => 0,
+        }
     }
 
     /// Heap bytes held (words read in place are the snapshot's, counted with its users).
     pub fn heap_bytes(&self) -> usize {
-        self.owned.capacity() * 4
+        self.capacity() * 4
     }
 }
 
