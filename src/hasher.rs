@@ -2,8 +2,11 @@
 //!
 //! Ids come from users of the library, and sometimes from their users. With a fixed hash
 //! function, crafted ids that collide would turn each lookup into a linear scan. The key is
-//! drawn once per process from `getrandom` (the OS natively, `crypto.getRandomValues` in wasm,
-//! where std's `RandomState` has no entropy), and fed to SipHash before the data.
+//! drawn from `getrandom` (the OS natively, `crypto.getRandomValues` in wasm, where std's
+//! `RandomState` has no entropy) and fed to SipHash before the data: once per process by
+//! default ([`Keyed::default`]), once per tenant for its id table ([`Keyed::fresh`], which a
+//! loaded tenant's other maps reuse). The policy's own names use a fixed key
+//! ([`Keyed::names`]).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{BuildHasher, Hasher};
@@ -29,7 +32,7 @@ fn key() -> [u64; 2] {
     })
 }
 
-/// Builds SipHash hashers that absorb a per-process secret before any data.
+/// Builds SipHash hashers that absorb a secret key before any data.
 #[derive(Clone, Copy, Debug)]
 pub struct Keyed {
     key: [u64; 2],
