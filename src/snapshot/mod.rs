@@ -47,6 +47,7 @@
 
 mod check;
 mod read;
+#[cfg(feature = "compiler")]
 mod write;
 
 use crate::engine::Engine;
@@ -137,8 +138,29 @@ fn invalid(why: &str) -> Error {
 impl Tenant {
     /// The compiled policy and directory as bytes (see [`crate::snapshot`] for the format):
     /// [`Tenant::load`] gives back a tenant that answers every question identically. One
-    /// tenant always saves to the same bytes.
+    /// tenant always saves to the same bytes: a loaded tenant, to the bytes it was loaded
+    /// from (it keeps them).
+    #[cfg(feature = "compiler")]
     pub fn save(&self) -> Vec<u8> {
+        match &self.snapshot {
+            Some(bytes) => bytes.to_vec(),
+            None => self.write(),
+        }
+    }
+
+    /// The bytes a loaded tenant was loaded from, and answers from (see [`Tenant::load`]):
+    /// without the compilers every tenant is a loaded one, and no snapshot writer is built.
+    #[cfg(not(feature = "compiler"))]
+    pub fn save(&self) -> Vec<u8> {
+        self.snapshot.to_vec()
+    }
+
+    /// The tenant written out from its tables, loaded or not: for tests that hold the
+    /// reader and the writer to each other byte for byte (a loaded tenant's `save` gives
+    /// back its bytes without writing them).
+    #[doc(hidden)]
+    #[cfg(feature = "compiler")]
+    pub fn write(&self) -> Vec<u8> {
         let mut engine = write::Writer::default();
         engine.put(&*self.engine);
         let mut tenant = write::Writer::default();
@@ -175,7 +197,8 @@ impl Tenant {
         if bytes.len() > limits::MAX_SNAPSHOT_BYTES {
             return Err(too_large());
         }
-        let (engine, parts) = decode(&Arc::new(bytes))?;
+        let bytes = Arc::new(bytes);
+        let (engine, parts) = decode(&bytes)?;
         let engine = Arc::new(engine);
         check::tenant(&engine, &parts).map_err(invalid)?;
         Ok(Tenant {
@@ -195,6 +218,10 @@ impl Tenant {
             name_text: parts.name_text,
             name_ends: parts.name_ends,
             by_pre: std::sync::OnceLock::new(),
+            #[cfg(feature = "compiler")]
+            snapshot: Some(bytes),
+            #[cfg(not(feature = "compiler"))]
+            snapshot: bytes,
         })
     }
 }

@@ -834,6 +834,7 @@ impl DirectoryCompiler {
             name_text: self.name_text,
             name_ends: self.name_ends,
             by_pre: std::sync::OnceLock::new(),
+            snapshot: None,
         }
     }
 

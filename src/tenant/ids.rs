@@ -60,6 +60,7 @@ impl IdTable {
     }
 
     /// What a snapshot stores: the ids, their end offsets, the slots and the hash key.
+    #[cfg(feature = "compiler")]
     pub(crate) fn parts(&self) -> (&str, &Words, &Words, [u64; 2]) {
         (&self.text, &self.ends, &self.slots, self.hasher.key())
     }

@@ -69,6 +69,13 @@ pub struct Tenant {
     /// The users in pre-order (the inverse of each user's `pre`), built the first time a
     /// reporting line is listed: a loaded tenant that never lists one never pays for it.
     pub(crate) by_pre: OnceLock<Vec<u32>>,
+    /// The snapshot a loaded tenant was loaded from (it reads its users and id table there,
+    /// and saves to it); none for a compiled one. Without the compilers every tenant is a
+    /// loaded one.
+    #[cfg(feature = "compiler")]
+    pub(crate) snapshot: Option<Arc<Vec<u8>>>,
+    #[cfg(not(feature = "compiler"))]
+    pub(crate) snapshot: Arc<Vec<u8>>,
 }
 
 impl Tenant {

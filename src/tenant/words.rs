@@ -87,6 +87,7 @@ impl Words {
     }
 
     /// The words as little-endian bytes (what a snapshot stores).
+    #[cfg(feature = "compiler")]
     pub(crate) fn le_bytes(&self) -> Vec<u8> {
         match self {
             Words::Owned(v) => v.iter().flat_map(|w| w.to_le_bytes()).collect(),
