@@ -525,41 +525,40 @@ impl<'a> Refusals<'a> {
         if v.allowed() {
             return 0;
         }
-        let next = self.sentences.len() as u32;
-        let at = *self.seen.entry(t.wording_key(v, a, s)).or_insert(next);
-        if at == next {
-            let ids = Ids {
-                user: self.user_id,
-                record: Some("\u{FDD0}"),
-                parent: Some("\u{FDD1}"),
-                field_marks: true,
-            };
+        self.sentence(t.wording_key(v, a, s), |ids| {
             let d = t.decision(v, a, s, ids);
-            self.sentences.push((d.code, d.message));
-        }
-        at + 1
+            (d.code, d.message)
+        })
     }
 
     /// 1 + the index of the sentence refusing `s` because user `to` may not receive it
     /// (their verdict `v` on viewing it once it is theirs, `theirs`).
     pub fn receive_refusal(&mut self, to: u32, v: Verdict, view: u16, theirs: &Resource) -> u32 {
         let t = self.t;
-        let next = self.sentences.len() as u32;
         let mut key = t.wording_key(v, view, theirs);
         if let Some(first) = key.first_mut() {
             // Apart from the sentences of the user's own refusals.
             *first |= 0x80;
         }
+        self.sentence(key, |ids| t.receive_words(to, v, view, theirs, ids))
+    }
+
+    /// 1 + the index of the sentence worded under `key`, worded by `words` (with the marks
+    /// for each record's own values) the first time the key comes.
+    fn sentence(
+        &mut self,
+        key: [u64; 12],
+        words: impl FnOnce(Ids<'a>) -> (&'static str, String),
+    ) -> u32 {
+        let next = self.sentences.len() as u32;
         let at = *self.seen.entry(key).or_insert(next);
         if at == next {
-            let ids = Ids {
+            self.sentences.push(words(Ids {
                 user: self.user_id,
                 record: Some("\u{FDD0}"),
                 parent: Some("\u{FDD1}"),
                 field_marks: true,
-            };
-            self.sentences
-                .push(t.receive_words(to, v, view, theirs, ids));
+            }));
         }
         at + 1
     }

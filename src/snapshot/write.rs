@@ -323,7 +323,10 @@ impl Put for Val {
 impl Put for Words {
     fn put(&self, w: &mut Writer) {
         w.len(self.len());
-        w.bytes(&self.le_bytes());
+        w.out.reserve(self.len() * 4);
+        for word in self.iter() {
+            w.bytes(&word.to_le_bytes());
+        }
     }
 }
 

@@ -86,15 +86,6 @@ impl Words {
         }
     }
 
-    /// The words as little-endian bytes (what a snapshot stores).
-    #[cfg(feature = "compiler")]
-    pub(crate) fn le_bytes(&self) -> Vec<u8> {
-        match self {
-            Words::Owned(v) => v.iter().flat_map(|w| w.to_le_bytes()).collect(),
-            Words::InPlace { .. } => self.stored().to_vec(),
-        }
-    }
-
     /// Words read in place become a vector of the table's own, to change.
     fn own(&mut self) -> &mut Self {
         if let Words::InPlace { .. } = self {

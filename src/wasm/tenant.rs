@@ -28,17 +28,16 @@ pub(super) struct BulkOut<'a> {
     pub(super) denied: Vec<Denied<'a>>,
 }
 
-/// Concatenated strings and their end offsets in UTF-16 code units (JavaScript string units).
-fn text_and_ends<'a>(items: impl Iterator<Item = &'a str>) -> (String, Vec<u32>) {
-    let mut text = String::new();
-    let mut ends = Vec::new();
+/// The end offset of each string once concatenated, in UTF-16 code units (JavaScript string
+/// units): the text itself is [`str::concat`]'s.
+fn utf16_ends<'a>(items: impl Iterator<Item = &'a str>) -> Vec<u32> {
     let mut units = 0u32;
-    for s in items {
-        text.push_str(s);
-        units += s.encode_utf16().count() as u32;
-        ends.push(units);
-    }
-    (text, ends)
+    items
+        .map(|s| {
+            units += s.encode_utf16().count() as u32;
+            units
+        })
+        .collect()
 }
 
 #[wasm_bindgen]
@@ -83,18 +82,18 @@ impl RawTenant {
             return js_sys::Uint32Array::from(&ends[..]);
         }
         let t = &self.inner;
-        let (_, ends) = text_and_ends((0..t.user_count() as u32).filter_map(|i| t.user_id(i)));
+        let ends = utf16_ends((0..t.user_count() as u32).filter_map(|i| t.user_id(i)));
         js_sys::Uint32Array::from(&ends[..])
     }
 
     /// The other strings the tenant knows (symbols `users..`), concatenated.
     pub fn sym_text(&self) -> String {
-        text_and_ends(self.inner.sym_list.iter().map(String::as_str)).0
+        self.inner.sym_list.concat()
     }
 
     /// End offset of each string in [`sym_text`](RawTenant::sym_text), in UTF-16 units.
     pub fn sym_ends(&self) -> Vec<u32> {
-        text_and_ends(self.inner.sym_list.iter().map(String::as_str)).1
+        utf16_ends(self.inner.sym_list.iter().map(String::as_str))
     }
 
     /// Users' display names concatenated in user order (see
@@ -104,7 +103,9 @@ impl RawTenant {
         if t.name_ends.is_empty() {
             return String::new();
         }
-        text_and_ends((0..t.user_count() as u32).map(|i| t.name_of(i).unwrap_or(""))).0
+        (0..t.user_count() as u32)
+            .map(|i| t.name_of(i).unwrap_or(""))
+            .collect()
     }
 
     /// End offset of each user's name in [`name_text`](RawTenant::name_text), in UTF-16
@@ -114,7 +115,7 @@ impl RawTenant {
         if t.name_ends.is_empty() {
             return Vec::new();
         }
-        text_and_ends((0..t.user_count() as u32).map(|i| t.name_of(i).unwrap_or(""))).1
+        utf16_ends((0..t.user_count() as u32).map(|i| t.name_of(i).unwrap_or("")))
     }
 
     /// The plan of (user, action, records of type `ty`) as JSON (see `docs/plans.md`).
