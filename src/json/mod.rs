@@ -102,8 +102,8 @@ impl<'de> Deserialize<'de> for Json {
     }
 }
 
-/// Builds a [`Json`] from any serde input (the directory reader reuses it for the few nested
-/// values it keeps).
+/// Builds a [`Json`] from any serde input (`serde_json::from_str::<Json>` for native callers;
+/// the tests hold the crate's own reader to it).
 pub(crate) struct JsonVisitor;
 
 impl<'de> Visitor<'de> for JsonVisitor {

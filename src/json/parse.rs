@@ -6,6 +6,7 @@
 //! `tests/native/jsonparse.rs` checks it against serde_json on mutated and truncated inputs.
 
 use crate::json::Json;
+use std::borrow::Cow;
 
 const EOF_LIST: &str = "EOF while parsing a list";
 const EOF_OBJECT: &str = "EOF while parsing an object";
@@ -29,20 +30,41 @@ const RECURSION: &str = "recursion limit exceeded";
 
 /// Parses one JSON document; the error is serde_json's message (`… at line L column C`).
 pub fn parse(text: &str) -> Result<Json, String> {
-    let mut p = Reader {
-        text,
-        bytes: text.as_bytes(),
-        i: 0,
-        depth: 128,
-    };
+    let mut p = Pull::new(text);
     let value = p.value()?;
-    match p.whitespace() {
-        Some(_) => Err(p.peek_error(TRAILING)),
-        None => Ok(value),
+    p.finish()?;
+    Ok(value)
+}
+
+/// What a value starts with: a scalar read whole, or a container opened (read its contents
+/// with [`Pull::item`] or [`Pull::key`], which also close it).
+pub enum Start<'a> {
+    Null,
+    Bool(bool),
+    Num(f64),
+    /// Borrowed from the text when it has no escapes.
+    Str(Cow<'a, str>),
+    Arr,
+    Obj,
+}
+
+impl Start<'_> {
+    /// A short name of the kind of value, for messages (as [`Json::kind`]).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Start::Null => "null",
+            Start::Bool(_) => "a boolean",
+            Start::Num(_) => "a number",
+            Start::Str(_) => "a string",
+            Start::Arr => "an array",
+            Start::Obj => "an object",
+        }
     }
 }
 
-struct Reader<'a> {
+/// A pull reader over JSON text: the one parser behind [`parse`] and the streaming directory
+/// reader, which keeps what it needs of each value as it goes and builds no tree.
+pub struct Pull<'a> {
     text: &'a str,
     bytes: &'a [u8],
     i: usize,
@@ -52,12 +74,144 @@ struct Reader<'a> {
 
 type R<T> = Result<T, String>;
 
-/// `a * 10 + d` would pass `max` (serde_json's `overflow!`).
-fn overflows(a: u64, d: u64, max: u64) -> bool {
-    a >= max / 10 && (a > max / 10 || d > max % 10)
-}
+impl<'a> Pull<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Pull {
+            text,
+            bytes: text.as_bytes(),
+            i: 0,
+            depth: 128,
+        }
+    }
 
-impl Reader<'_> {
+    /// Nothing but whitespace is left.
+    pub fn finish(&mut self) -> R<()> {
+        match self.whitespace() {
+            Some(_) => Err(self.peek_error(TRAILING)),
+            None => Ok(()),
+        }
+    }
+
+    /// The next value, as a tree.
+    pub fn value(&mut self) -> R<Json> {
+        let start = self.start()?;
+        self.rest(start)
+    }
+
+    /// The rest of a value that `start` began, as a tree.
+    pub fn rest(&mut self, start: Start<'a>) -> R<Json> {
+        Ok(match start {
+            Start::Null => Json::Null,
+            Start::Bool(b) => Json::Bool(b),
+            Start::Num(n) => Json::Num(n),
+            Start::Str(s) => Json::Str(s.into_owned()),
+            Start::Arr => {
+                let mut items = Vec::new();
+                while self.item(items.is_empty())? {
+                    items.push(self.value()?);
+                }
+                Json::Arr(items)
+            }
+            Start::Obj => {
+                let mut pairs = Vec::new();
+                while let Some(key) = self.key(pairs.is_empty())? {
+                    let value = self.value()?;
+                    pairs.push((key.into_owned(), value));
+                }
+                Json::Obj(pairs)
+            }
+        })
+    }
+
+    /// Reads a scalar, or opens an array or object.
+    pub fn start(&mut self) -> R<Start<'a>> {
+        let Some(peek) = self.whitespace() else {
+            return Err(self.peek_error(EOF_VALUE));
+        };
+        match peek {
+            b'n' => self.ident(b"ull", Start::Null),
+            b't' => self.ident(b"rue", Start::Bool(true)),
+            b'f' => self.ident(b"alse", Start::Bool(false)),
+            b'-' => {
+                self.i += 1;
+                self.integer(false).map(Start::Num)
+            }
+            b'0'..=b'9' => self.integer(true).map(Start::Num),
+            b'"' => {
+                self.i += 1;
+                self.string().map(Start::Str)
+            }
+            b'[' | b'{' => {
+                self.depth -= 1;
+                if self.depth == 0 {
+                    return Err(self.peek_error(RECURSION));
+                }
+                self.i += 1;
+                Ok(if peek == b'[' { Start::Arr } else { Start::Obj })
+            }
+            _ => Err(self.peek_error(EXPECTED_VALUE)),
+        }
+    }
+
+    /// In an open array: true when an element follows (read it next), false when the array
+    /// closed. `first`: nothing was read from it yet.
+    pub fn item(&mut self, first: bool) -> R<bool> {
+        match self.whitespace() {
+            None => return Err(self.peek_error(EOF_LIST)),
+            Some(b']') => return Ok(self.close()),
+            Some(_) if first => {}
+            Some(b',') => {
+                self.i += 1;
+                match self.whitespace() {
+                    Some(b']') => return Err(self.peek_error(TRAILING_COMMA)),
+                    Some(_) => {}
+                    None => return Err(self.peek_error(EOF_VALUE)),
+                }
+            }
+            Some(_) => return Err(self.peek_error(EXPECTED_LIST)),
+        }
+        Ok(true)
+    }
+
+    /// In an open object: the next key, its colon read (read its value next), or `None` when
+    /// the object closed. `first`: nothing was read from it yet.
+    pub fn key(&mut self, first: bool) -> R<Option<Cow<'a, str>>> {
+        match self.whitespace() {
+            None => return Err(self.peek_error(EOF_OBJECT)),
+            Some(b'}') => {
+                self.close();
+                return Ok(None);
+            }
+            Some(b'"') if first => {}
+            Some(_) if first => return Err(self.peek_error(KEY_STRING)),
+            Some(b',') => {
+                self.i += 1;
+                match self.whitespace() {
+                    Some(b'"') => {}
+                    Some(b'}') => return Err(self.peek_error(TRAILING_COMMA)),
+                    Some(_) => return Err(self.peek_error(KEY_STRING)),
+                    None => return Err(self.peek_error(EOF_VALUE)),
+                }
+            }
+            Some(_) => return Err(self.peek_error(EXPECTED_OBJECT)),
+        }
+        self.i += 1;
+        let key = self.string()?;
+        match self.whitespace() {
+            Some(b':') => self.i += 1,
+            Some(_) => return Err(self.peek_error(EXPECTED_COLON)),
+            None => return Err(self.peek_error(EOF_OBJECT)),
+        }
+        Ok(Some(key))
+    }
+
+    /// Reads the closing bracket the reader is on.
+    fn close(&mut self) -> bool {
+        self.depth += 1;
+        self.i += 1;
+        false
+    }
+
     /// `msg` at byte `i`: line from 1, column in bytes from the line start.
     #[cold]
     fn at(&self, i: usize, msg: &str) -> String {
@@ -102,44 +256,7 @@ impl Reader<'_> {
         self.peek()
     }
 
-    fn value(&mut self) -> R<Json> {
-        let Some(peek) = self.whitespace() else {
-            return Err(self.peek_error(EOF_VALUE));
-        };
-        match peek {
-            b'n' => self.ident(b"ull", Json::Null),
-            b't' => self.ident(b"rue", Json::Bool(true)),
-            b'f' => self.ident(b"alse", Json::Bool(false)),
-            b'-' => {
-                self.i += 1;
-                self.integer(false).map(Json::Num)
-            }
-            b'0'..=b'9' => self.integer(true).map(Json::Num),
-            b'"' => {
-                self.i += 1;
-                self.string().map(Json::Str)
-            }
-            b'[' | b'{' => {
-                self.depth -= 1;
-                if self.depth == 0 {
-                    return Err(self.peek_error(RECURSION));
-                }
-                self.i += 1;
-                let value = if peek == b'[' {
-                    self.array()
-                } else {
-                    self.object()
-                }?;
-                self.depth += 1;
-                // `array` and `object` stop at their closing bracket.
-                self.i += 1;
-                Ok(value)
-            }
-            _ => Err(self.peek_error(EXPECTED_VALUE)),
-        }
-    }
-
-    fn ident(&mut self, rest: &[u8], value: Json) -> R<Json> {
+    fn ident(&mut self, rest: &[u8], value: Start<'a>) -> R<Start<'a>> {
         self.i += 1;
         for &want in rest {
             match self.next() {
@@ -151,61 +268,11 @@ impl Reader<'_> {
         Ok(value)
     }
 
-    fn array(&mut self) -> R<Json> {
-        let mut items = Vec::new();
-        loop {
-            match self.whitespace() {
-                None => return Err(self.peek_error(EOF_LIST)),
-                Some(b']') => return Ok(Json::Arr(items)),
-                Some(_) if items.is_empty() => {}
-                Some(b',') => {
-                    self.i += 1;
-                    match self.whitespace() {
-                        Some(b']') => return Err(self.peek_error(TRAILING_COMMA)),
-                        Some(_) => {}
-                        None => return Err(self.peek_error(EOF_VALUE)),
-                    }
-                }
-                Some(_) => return Err(self.peek_error(EXPECTED_LIST)),
-            }
-            items.push(self.value()?);
-        }
-    }
-
-    fn object(&mut self) -> R<Json> {
-        let mut pairs = Vec::new();
-        loop {
-            match self.whitespace() {
-                None => return Err(self.peek_error(EOF_OBJECT)),
-                Some(b'}') => return Ok(Json::Obj(pairs)),
-                Some(b'"') if pairs.is_empty() => {}
-                Some(_) if pairs.is_empty() => return Err(self.peek_error(KEY_STRING)),
-                Some(b',') => {
-                    self.i += 1;
-                    match self.whitespace() {
-                        Some(b'"') => {}
-                        Some(b'}') => return Err(self.peek_error(TRAILING_COMMA)),
-                        Some(_) => return Err(self.peek_error(KEY_STRING)),
-                        None => return Err(self.peek_error(EOF_VALUE)),
-                    }
-                }
-                Some(_) => return Err(self.peek_error(EXPECTED_OBJECT)),
-            }
-            self.i += 1;
-            let key = self.string()?;
-            match self.whitespace() {
-                Some(b':') => self.i += 1,
-                Some(_) => return Err(self.peek_error(EXPECTED_COLON)),
-                None => return Err(self.peek_error(EOF_OBJECT)),
-            }
-            pairs.push((key, self.value()?));
-        }
-    }
-
     /// The rest of a string whose opening quote was read.
-    fn string(&mut self) -> R<String> {
+    fn string(&mut self) -> R<Cow<'a, str>> {
         let mut out = String::new();
         let mut start = self.i;
+        let mut escaped = false;
         loop {
             while let Some(b) = self.peek() {
                 if b == b'"' || b == b'\\' || b < 0x20 {
@@ -217,11 +284,13 @@ impl Reader<'_> {
             let plain = self.text.get(start..self.i).unwrap_or_default();
             match self.next() {
                 None => return Err(self.error(EOF_STRING)),
+                Some(b'"') if !escaped => return Ok(Cow::Borrowed(plain)),
                 Some(b'"') => {
                     out.push_str(plain);
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
+                    escaped = true;
                     out.push_str(plain);
                     self.escape(&mut out)?;
                     start = self.i;
@@ -460,3 +529,8 @@ static POW10: [f64; 309] = [
     1e293, 1e294, 1e295, 1e296, 1e297, 1e298, 1e299, 1e300, 1e301, 1e302, 1e303, 1e304, 1e305,
     1e306, 1e307, 1e308,
 ];
+
+/// `a * 10 + d` would pass `max` (serde_json's `overflow!`).
+fn overflows(a: u64, d: u64, max: u64) -> bool {
+    a >= max / 10 && (a > max / 10 || d > max % 10)
+}

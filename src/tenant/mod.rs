@@ -322,7 +322,7 @@ impl TenantBuilder {
     fn read(
         &mut self,
         text: &str,
-        how: fn(&mut DirectoryCompiler, &str) -> Result<(), serde_json::Error>,
+        how: fn(&mut DirectoryCompiler, &str) -> Result<(), String>,
     ) -> bool {
         if self.failed.is_some() {
             return false;

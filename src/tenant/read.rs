@@ -2,29 +2,37 @@
 //! as soon as it is read and then drops it (no tree of the users array is ever built), and a
 //! walk over an already parsed [`Json`] document.
 //!
-//! The text reader drives `serde_json`'s own parser, so syntax errors, their messages and
-//! positions are exactly those of [`Json::parse`]; it keeps only the fields the compiler
-//! reads (strings borrowed from the text) and checks everything else for syntax and depth.
+//! The text reader pulls from the crate's one JSON parser ([`Pull`]), so syntax errors, their
+//! messages and positions are exactly those of [`Json::parse`]; it keeps only the fields the
+//! compiler reads (strings borrowed from the text) and checks everything else for syntax and
+//! depth. Reading a value returns its nesting depth (a scalar is 0).
 
 use super::compile::{DirectoryCompiler, Field, TopKey, UserSlots};
-use crate::json::{Json, JsonVisitor};
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use crate::json::parse::{Pull, Start};
+use crate::json::Json;
 use std::borrow::Cow;
-use std::fmt;
+
+type R<T> = Result<T, String>;
 
 /// Reads a whole directory from JSON text.
-pub(crate) fn directory(c: &mut DirectoryCompiler, text: &str) -> Result<(), serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let depth = Node::Top(&mut *c).deserialize(&mut de)?;
+pub(crate) fn directory(c: &mut DirectoryCompiler, text: &str) -> R<()> {
+    let mut p = Pull::new(text);
+    let depth = top(&mut p, c)?;
     c.note_top_depth(depth);
-    de.end()
+    p.finish()
 }
 
 /// Reads a JSON array of further users (anything else makes [`DirectoryCompiler::refused`] true).
-pub(crate) fn users(c: &mut DirectoryCompiler, text: &str) -> Result<(), serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    Node::Users(c, true).deserialize(&mut de)?;
-    de.end()
+pub(crate) fn users(c: &mut DirectoryCompiler, text: &str) -> R<()> {
+    let mut p = Pull::new(text);
+    match p.start()? {
+        Start::Arr if c.takes_users() => user_list(&mut p, c)?,
+        other => {
+            c.refuse();
+            skip(&mut p, other)?;
+        }
+    }
+    p.finish()
 }
 
 /// Feeds a parsed document.
@@ -81,197 +89,122 @@ fn deeper(a: Option<usize>, b: usize) -> Option<usize> {
     Some(a.map_or(b, |a| a.max(b)))
 }
 
-/// What to do with the value being read; reading it returns its nesting depth. One visitor
-/// type for every role keeps one copy of the parser in the wasm module.
-enum Node<'a, 'de> {
-    /// Read for syntax and depth only.
-    Skip,
-    /// A user field the compiler reads (strings borrowed from the text when they have no
-    /// escapes).
-    Keep(&'a mut Option<Field<'de>>),
-    /// The directory.
-    Top(&'a mut DirectoryCompiler),
-    /// The users array (the directory's, or a part of its own when `true`): each element
-    /// goes to the compiler as soon as it is read. Its depth reads as 0 (the users' depths
-    /// go to the compiler), or, when `users` is not an array, as the value's depth.
-    Users(&'a mut DirectoryCompiler, bool),
-    /// One user: the fields the compiler reads are kept, the rest read and dropped.
-    User(&'a mut DirectoryCompiler, &'a mut UserSlots<'de>),
-}
-
-impl<'de> DeserializeSeed<'de> for Node<'_, 'de> {
-    type Value = usize;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
-        d.deserialize_any(self)
+/// The directory: its users go to the compiler one by one, the keys it keeps as trees.
+fn top(p: &mut Pull<'_>, c: &mut DirectoryCompiler) -> R<usize> {
+    let start = p.start()?;
+    if !matches!(start, Start::Obj) {
+        c.top_not_object(start.kind());
+        return skip(p, start);
     }
-}
-
-impl<'de> Node<'_, 'de> {
-    /// A value that is not an array or object.
-    fn scalar(self, kind: &'static str, value: impl FnOnce() -> Field<'de>) -> usize {
-        match self {
-            Node::Skip => {}
-            Node::Keep(slot) => *slot = Some(value()),
-            Node::Top(c) => c.top_not_object(kind),
-            Node::Users(c, true) => c.refuse(),
-            Node::Users(c, false) => c.users_not_array(kind),
-            Node::User(c, slots) => {
-                slots.reset(c.width(), Some(kind));
-                c.user(slots);
-            }
-        }
-        0
-    }
-}
-
-/// Reads a key; borrowed from the text when it has no escapes.
-struct Key;
-
-impl<'de> DeserializeSeed<'de> for Key {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Key {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a key")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_owned()))
-    }
-}
-
-fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<usize, A::Error> {
+    c.top_object();
     let mut deepest = None;
-    while let Some(d) = seq.next_element_seed(Node::Skip)? {
+    while let Some(key) = p.key(deepest.is_none())? {
+        let d = match c.top_key(&key) {
+            TopKey::Keep(at) => {
+                let value = p.value()?;
+                let d = value.depth();
+                c.top_value(at, value);
+                d
+            }
+            TopKey::Users => users_value(p, c)?,
+            TopKey::Skip => skip_value(p)?,
+        };
         deepest = deeper(deepest, d);
     }
     Ok(above(deepest))
 }
 
-fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<usize, A::Error> {
-    let mut deepest = None;
-    while map.next_key_seed(Key)?.is_some() {
-        deepest = deeper(deepest, map.next_value_seed(Node::Skip)?);
+/// The directory's `users`: when it is an array, its depth reads as 0 (the users' depths go to
+/// the compiler).
+fn users_value(p: &mut Pull<'_>, c: &mut DirectoryCompiler) -> R<usize> {
+    match p.start()? {
+        Start::Arr if c.takes_users() => user_list(p, c).map(|()| 0),
+        Start::Arr => {
+            c.refuse();
+            skip(p, Start::Arr)
+        }
+        other => {
+            c.users_not_array(other.kind());
+            skip(p, other)
+        }
     }
+}
+
+/// The elements of an open users array, each to the compiler as soon as it is read.
+fn user_list<'de>(p: &mut Pull<'de>, c: &mut DirectoryCompiler) -> R<()> {
+    let mut slots = UserSlots::default();
+    let mut first = true;
+    while p.item(first)? {
+        first = false;
+        let depth = user(p, c, &mut slots)?;
+        c.note_user_depth(depth);
+    }
+    Ok(())
+}
+
+/// One user: the fields the compiler reads are kept, the rest read and dropped.
+fn user<'de>(p: &mut Pull<'de>, c: &mut DirectoryCompiler, slots: &mut UserSlots<'de>) -> R<usize> {
+    let start = p.start()?;
+    if !matches!(start, Start::Obj) {
+        let kind = start.kind();
+        let d = skip(p, start)?;
+        slots.reset(c.width(), Some(kind));
+        c.user(slots);
+        return Ok(d);
+    }
+    slots.reset(c.width(), None);
+    let mut deepest = None;
+    let mut first = true;
+    while let Some(key) = p.key(first)? {
+        first = false;
+        let d = match c.slot_of(&key).and_then(|s| slots.wants(s)) {
+            Some(slot) => keep(p, slot)?,
+            None => skip_value(p)?,
+        };
+        deepest = deeper(deepest, d);
+    }
+    c.user(slots);
     Ok(above(deepest))
 }
 
-impl<'de> Visitor<'de> for Node<'_, 'de> {
-    type Value = usize;
+/// A user field the compiler reads: strings borrowed from the text when they have no escapes.
+fn keep<'de>(p: &mut Pull<'de>, slot: &mut Option<Field<'de>>) -> R<usize> {
+    let (field, depth) = match p.start()? {
+        Start::Null => (Field::Null, 0),
+        Start::Bool(b) => (Field::Bool(b), 0),
+        Start::Num(n) => (Field::Num(n), 0),
+        Start::Str(s) => (Field::Str(s), 0),
+        container => {
+            let value = p.rest(container)?;
+            let d = value.depth();
+            (Field::Tree(Cow::Owned(value)), d)
+        }
+    };
+    *slot = Some(field);
+    Ok(depth)
+}
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_unit<E>(self) -> Result<usize, E> {
-        Ok(self.scalar("null", || Field::Null))
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<usize, E> {
-        Ok(self.scalar("a boolean", || Field::Bool(v)))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<usize, E> {
-        Ok(self.scalar("a number", || Field::Num(v as f64)))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<usize, E> {
-        Ok(self.scalar("a number", || Field::Num(v as f64)))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<usize, E> {
-        Ok(self.scalar("a number", || Field::Num(v)))
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<usize, E> {
-        Ok(self.scalar("a string", || Field::Str(Cow::Borrowed(v))))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<usize, E> {
-        Ok(self.scalar("a string", || Field::Str(Cow::Owned(v.to_owned()))))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
-        match self {
-            Node::Skip => skip_seq(seq),
-            Node::Keep(slot) => {
-                let v = JsonVisitor.visit_seq(seq)?;
-                let d = v.depth();
-                *slot = Some(Field::Tree(Cow::Owned(v)));
-                Ok(d)
-            }
-            Node::Top(c) => {
-                c.top_not_object("an array");
-                skip_seq(seq)
-            }
-            Node::Users(c, _) if !c.takes_users() => {
-                c.refuse();
-                skip_seq(seq)
-            }
-            Node::Users(c, _) => {
-                let mut slots = UserSlots::default();
-                while let Some(depth) = seq.next_element_seed(Node::User(&mut *c, &mut slots))? {
-                    c.note_user_depth(depth);
-                }
-                Ok(0)
-            }
-            Node::User(c, slots) => {
-                let d = skip_seq(seq)?;
-                slots.reset(c.width(), Some("an array"));
-                c.user(slots);
-                Ok(d)
+/// The next value, read for syntax and depth only.
+fn skip_value(p: &mut Pull<'_>) -> R<usize> {
+    let start = p.start()?;
+    skip(p, start)
+}
+
+/// The rest of a value `start` began, read for syntax and depth only.
+fn skip(p: &mut Pull<'_>, start: Start<'_>) -> R<usize> {
+    let mut deepest = None;
+    match start {
+        Start::Arr => {
+            while p.item(deepest.is_none())? {
+                deepest = deeper(deepest, skip_value(p)?);
             }
         }
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
-        let mut deepest = None;
-        match self {
-            Node::Skip => return skip_map(map),
-            Node::Keep(slot) => {
-                let v = JsonVisitor.visit_map(map)?;
-                let d = v.depth();
-                *slot = Some(Field::Tree(Cow::Owned(v)));
-                return Ok(d);
-            }
-            Node::Users(c, true) => {
-                c.refuse();
-                return skip_map(map);
-            }
-            Node::Users(c, false) => {
-                let d = skip_map(map)?;
-                c.users_not_array("an object");
-                return Ok(d);
-            }
-            Node::Top(c) => {
-                c.top_object();
-                while let Some(key) = map.next_key_seed(Key)? {
-                    let d = match c.top_key(&key) {
-                        TopKey::Keep(at) => {
-                            let value: Json = map.next_value()?;
-                            let d = value.depth();
-                            c.top_value(at, value);
-                            d
-                        }
-                        TopKey::Users => map.next_value_seed(Node::Users(&mut *c, false))?,
-                        TopKey::Skip => map.next_value_seed(Node::Skip)?,
-                    };
-                    deepest = deeper(deepest, d);
-                }
-            }
-            Node::User(c, slots) => {
-                slots.reset(c.width(), None);
-                while let Some(key) = map.next_key_seed(Key)? {
-                    let d = match c.slot_of(&key).and_then(|s| slots.wants(s)) {
-                        Some(slot) => map.next_value_seed(Node::Keep(slot))?,
-                        None => map.next_value_seed(Node::Skip)?,
-                    };
-                    deepest = deeper(deepest, d);
-                }
-                c.user(slots);
+        Start::Obj => {
+            while p.key(deepest.is_none())?.is_some() {
+                deepest = deeper(deepest, skip_value(p)?);
             }
         }
-        Ok(above(deepest))
+        _ => return Ok(0),
     }
+    Ok(above(deepest))
 }

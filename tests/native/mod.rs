@@ -1,6 +1,7 @@
 //! The native tests, by subject: the corpus runner, per-seed tests, presets, generated docs.
 
 pub mod corpus;
+mod directory_text;
 mod jsonout;
 mod jsonparse;
 mod presets;
