@@ -1,8 +1,8 @@
 //! Compact JSON text for the binding's answers, written by hand: the same bytes as
 //! `serde_json::to_string` on the same values (field order, `null`s, escapes), with a fraction
 //! of the code in wasm (serde's generic serializer is instantiated once per type and inlined).
-//! Floats go through zmij, the shortest round-trip printer serde_json uses, so numbers print exactly
-//! as before (`1500.0`, `null` when not finite).
+//! Floats go through zmij, the shortest round-trip printer serde_json uses, so numbers print
+//! exactly as before (`1500.0`, `null` when not finite).
 
 /// A value that writes itself as compact JSON.
 pub trait ToJson {
