@@ -338,6 +338,12 @@ impl Tenant {
             }
             false
         });
+        if allowed.is_none() {
+            upgrade = match (upgrade, self.default_upgrade(at, user, ty, action, f)) {
+                (Some(a), Some(b)) if b.0 < a.0 => Some(b),
+                (a, b) => a.or(b),
+            };
+        }
         match (allowed, upgrade, best) {
             (Some(rule), _, _) => Verdict::Allowed { rule },
             (None, Some((upgrade_to, rule)), _) => Verdict::PlanRequired { rule, upgrade_to },
@@ -352,6 +358,48 @@ impl Tenant {
             }
             (None, None, None) => Verdict::NoPermission,
         }
+    }
+
+    /// The lowest plan, and its rule, on which a system role the user's main role holds by
+    /// default (`defaultFor`) would allow the question, when that main role is not on plan
+    /// `at`: its default grants are no candidates there, yet an upgrade brings them (SE-6: the
+    /// org primary owner's Sales tab below Enterprise Grid is an upgrade, not a refusal).
+    fn default_upgrade(
+        &self,
+        at: u8,
+        user: u32,
+        ty: u16,
+        action: u16,
+        f: &Facts,
+    ) -> Option<(u8, u32)> {
+        let e: &Engine = &self.engine;
+        let u = self.users.get(user as usize)?;
+        let (role_lo, role_hi) = e.roles.get(u.role as usize)?.plan;
+        if role_lo <= at && at <= role_hi {
+            return None;
+        }
+        let mut sys = e.default_sys.get(u.role as usize).copied().unwrap_or(0) & !u.sys;
+        let mut best: Option<(u8, u32)> = None;
+        while sys != 0 {
+            let bit = sys.trailing_zeros();
+            sys &= sys - 1;
+            let Some(&p) = e.sys_principal.get(bit as usize) else {
+                continue;
+            };
+            for g in e.slot(p as usize, ty, action) {
+                let (lo, hi) = (g.lo.max(role_lo), g.hi.min(role_hi));
+                let allows = self.rule(g).is_some_and(|r| r.effect == Effect::Allow);
+                if allows
+                    && at < lo
+                    && lo <= hi
+                    && best.is_none_or(|(b, _)| lo < b)
+                    && self.fails(lo, user, g, ty, action, f) == 0
+                {
+                    best = Some((lo, g.rule));
+                }
+            }
+        }
+        best
     }
 
     fn external(&self, user: u32) -> bool {
