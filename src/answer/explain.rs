@@ -405,10 +405,13 @@ impl Tenant {
                     "{it} belongs to {}, not to you.",
                     self.who_field(f, Fixed::Owner, ids)
                 ),
-                Scope::Subordinates => format!(
-                    "{it} belongs to {}, who is not in your reporting line.",
-                    self.who_field(f, Fixed::Owner, ids)
-                ),
+                Scope::Subordinates => match self.fixed(f, Fixed::Owner) {
+                    Val::Str(_) => format!(
+                        "{it} belongs to {}, who is not in your reporting line.",
+                        self.who_field(f, Fixed::Owner, ids)
+                    ),
+                    _ => format!("{it} belongs to no one, so it is not in your reporting line."),
+                },
                 Scope::Created => format!(
                     "{it} was created by {}, not by you.",
                     self.who_field(f, Fixed::Creator, ids)
