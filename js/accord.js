@@ -23,6 +23,7 @@ export { default, initSync } from "./load.js";
 export const definePolicy = (policy) => policy;
 
 const HANDLES = 4096; // users whose handles `tenant.can(userId, …)` keeps (then forgotten at once)
+const NO_HANDLE = Symbol("no handle");
 // A loaded tenant without its table of ids yet has plans hand the handles sets of at least up
 // to this many strings as the strings (no table needed to test them); larger sets, and every
 // set once the table exists, by symbol or pre-order range, tested through the table.
@@ -105,7 +106,7 @@ export class Tenant {
   #nTypes;
   // Handles of the users `can`, `filter` and `total` were asked about, by id.
   #handles = new Map();
-  #lastHandleId = null;
+  #lastHandleId = NO_HANDLE; // no user id equals it, `null` included
   #lastHandle = null;
   #host;
   // Users' display names by index: undefined until first needed, null when none has one.
@@ -131,6 +132,8 @@ export class Tenant {
     this.#host = {
       tenant: this,
       knowsAction: (a) => typeof a === "string" && schema.actionIx.has(a),
+      // The engine's own error for an action the policy does not declare (Tenant::declared_action).
+      unknownAction: (a) => new AccordError("unknown_action", `the action \`${a}\` is not declared by the policy; expected one of \`${schema.actions.join("`, `")}\``, ""),
       knowsType: (t) => schema.typeIx.has(t),
       recordActions: (t) => (typeof t === "string" && schema.typeIx.has(t) ? schema.types[schema.typeIx.get(t)].recordActions : null),
       judge: (userId, action, tname) => {
@@ -151,9 +154,11 @@ export class Tenant {
         if (budget > 0 && plan.sets !== undefined) for (const set of plan.sets) if (Array.isArray(set)) this.#listed += set.length;
         return compile(plan, parents[tname], symbols);
       },
+      // `i`: the record's index in `filter`'s or `total`'s list (a record, id or not), or -1
+      // for a question of its own (without an id, about its type as a whole).
       canExact: (userId, action, rec, i) => {
         try {
-          return raw.can_json(userId, action, jsonText(rec, "the resource"));
+          return raw.can_json(userId, str(action, "the action"), jsonText(rec, "the resource"), i >= 0);
         } catch (e) {
           throw i < 0 ? fail(e) : under(e, i);
         }

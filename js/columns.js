@@ -28,6 +28,8 @@ export function put(v, syms, tags, vals, at) {
       vals[at] = v ? 1 : 0;
       return true;
     case "object":
+      // JSON text carries what `toJSON` returns (a Date, an ObjectId): only the engine reads it.
+      if (v !== null && typeof v.toJSON === "function") return false;
       tags[at] = v === null ? TAG_NULL : TAG_ABSENT;
       return true;
     case "bigint":

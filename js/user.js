@@ -62,10 +62,12 @@ export class User {
     return this.#batchJudgeFn;
   }
 
-  // One record: ALLOWED or DENIED, through the plan when it can judge the record.
+  // One element `i` of a list: ALLOWED or DENIED, through the plan when it can judge the
+  // record. An element without an id is still a record (a list asks nothing about a type as a
+  // whole): the engine judges it on its fields.
   #decide(action, rec, judge, i) {
     let r = judge ? judge(rec) : EXACT;
-    if (r === TYPE_LEVEL) r = this.#typeLevelAnswer(action, rec);
+    if (r === TYPE_LEVEL) r = EXACT;
     if (r === EXACT) r = this.#host.canExact(this.#id, action, rec, i) ? ALLOWED : 0;
     return r;
   }
@@ -159,6 +161,9 @@ export class User {
     try {
       str(action, "the action");
       array(records, "the records");
+      // Each record reports an action its type does not declare; an empty list, one the
+      // policy does not declare at all.
+      if (records.length === 0 && !this.#host.knowsAction(action)) throw this.#host.unknownAction(action);
       const out = [];
       for (let i = 0; i < records.length; i++) {
         const rec = records[i];

@@ -125,7 +125,7 @@ mod wasm {
         let resource = c.get("resource").map(text).unwrap_or_default();
         match s(c, "call") {
             "can" => t
-                .can_json(s(c, "user"), s(c, "action"), &resource)
+                .can_json(s(c, "user"), s(c, "action"), &resource, false)
                 .map(Json::Bool)
                 .map_err(err_of),
             "check" => res(t.check_json(s(c, "user"), s(c, "action"), &resource, plan(c))),
@@ -218,7 +218,7 @@ mod wasm {
         };
         let mut out = Vec::new();
         for (i, r) in items.iter().enumerate() {
-            match t.can_json(user, action, &text(r)) {
+            match t.can_json(user, action, &text(r), true) {
                 Ok(true) => out.push(i),
                 Ok(false) => {}
                 Err(e) => {

@@ -91,11 +91,15 @@ impl Tenant {
     /// Indices of the records `user` may do `action` on, in input order.
     pub fn filter(&self, user: &str, action: &str, records: &[Json]) -> Result<Vec<usize>, Error> {
         check_count(records.len())?;
+        if records.is_empty() {
+            // Each record reports an action its type does not declare; no record, this.
+            self.declared_action(action)?;
+        }
         let mut plans = Plans::new(self.user_index(user));
         let mut out = Vec::new();
         for (i, rec) in records.iter().enumerate() {
             let path = format!("/{i}");
-            let s = self.resolve(rec, &path)?;
+            let s = self.resolve_record(rec, &path)?;
             let a = self.action_for(action, &s, &path)?;
             if plans.allows(self, a, &s) {
                 out.push(i);
@@ -122,7 +126,7 @@ impl Tenant {
         };
         for (i, rec) in records.iter().enumerate() {
             let path = format!("/{i}");
-            let s = self.resolve(rec, &path)?;
+            let s = self.resolve_record(rec, &path)?;
             let a = self.action_for("view", &s, &path)?;
             if !plans.allows(self, a, &s) {
                 continue;
@@ -202,6 +206,10 @@ impl Tenant {
         to: Option<&str>,
     ) -> Result<Bulk, Error> {
         check_count(records.len())?;
+        if records.is_empty() {
+            // Each record reports an action its type does not declare; no record, this.
+            self.declared_action(action)?;
+        }
         self.new_owner(to)?;
         let to = to.and_then(|t| self.user_index(t));
         let u = self.user_index(user);

@@ -39,6 +39,14 @@ impl Tenant {
         Ok(self.allows(u, a, &s))
     }
 
+    /// [`can`](Tenant::can) on an element of a list (`filter`, `total`): a record, with or
+    /// without an `id`, never a question about its type as a whole.
+    pub fn can_record(&self, user: &str, action: &str, rec: &Json) -> Result<bool, Error> {
+        let resource = self.resolve_record(rec, "")?;
+        let a = self.action_index(action, &resource)?;
+        Ok(self.allows(self.user_index(user), a, &resource))
+    }
+
     /// The decision with its reason, rule and upgrade hint.
     pub fn check(&self, user: &str, action: &str, rec: &Json) -> Result<Decision, Error> {
         self.check_on(user, action, rec, None)

@@ -38,7 +38,10 @@ impl Plan {
 
     fn json(&self, t: &Tenant, small: Option<usize>) -> Json {
         let e = &t.engine;
-        let user = self.user.and_then(|u| t.user_id(u)).unwrap_or("");
+        let user = match self.user {
+            Some(u) => t.user_id(u).unwrap_or(""),
+            None => self.unknown.as_deref().unwrap_or(""),
+        };
         let ty = e
             .types
             .get(self.ty as usize)

@@ -105,6 +105,7 @@ impl Tenant {
         let (kind, sets) = b.prune(kind);
         Ok(Plan {
             user,
+            unknown: None,
             ty,
             action,
             kind,
@@ -117,7 +118,12 @@ impl Tenant {
     pub fn plan_named(&self, user: &str, action: &str, ty: &str) -> Result<Plan, Error> {
         let ty = self.type_index(ty, "")?;
         let a = self.action_index(action, &self.type_subject(ty))?;
-        self.plan_for(self.user_index(user), a, ty)
+        let ix = self.user_index(user);
+        let mut plan = self.plan_for(ix, a, ty)?;
+        if ix.is_none() {
+            plan.unknown = Some(user.into());
+        }
+        Ok(plan)
     }
 
     /// The type-level subject of `ty` (a child type's under its first parent), for wording.

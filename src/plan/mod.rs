@@ -74,6 +74,9 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub(crate) user: Option<u32>,
+    /// The id asked about when it names no user of the account (`user` is `None`): the plan's
+    /// JSON repeats the question and its refusal names that id.
+    pub(crate) unknown: Option<Box<str>>,
     /// The type asked about (a child type for notes, call logs, ...).
     pub(crate) ty: u16,
     /// The action as asked, on `ty`.

@@ -38,6 +38,23 @@ impl Tenant {
         self.action_on(a, resource, name)
     }
 
+    /// The index of an action the policy declares on some type, or `unknown_action`: what an
+    /// empty batch reports (each record of a batch reports an action its type does not declare).
+    #[doc(hidden)]
+    pub fn declared_action(&self, name: &str) -> Result<u16, Error> {
+        let e = &self.engine;
+        e.action_ix.get(name).copied().ok_or_else(|| {
+            Error::new(
+                "unknown_action",
+                format!(
+                    "the action `{name}` is not declared by the policy; expected one of `{}`",
+                    e.actions.join("`, `")
+                ),
+                "",
+            )
+        })
+    }
+
     /// Checks that action index `a` (named `name`, for the message) is declared on the
     /// resource's type: the batch path resolves names once per call, then checks each record.
     #[doc(hidden)]
@@ -61,14 +78,26 @@ impl Tenant {
         }
     }
 
-    /// Resolves a record against this tenant. `path` prefixes error paths (e.g. `/records/3`).
+    /// Resolves a question's record against this tenant: without an `id` (a child: without
+    /// one on it or its parent) it asks about the type as a whole. `path` prefixes error paths
+    /// (e.g. `/records/3`).
     #[doc(hidden)]
     pub fn resolve(&self, rec: &Json, path: &str) -> Result<Resource, Error> {
+        self.resolve_as(rec, path, false)
+    }
+
+    /// Resolves an element of a list (`filter`, `total`): a record, with or without an `id`.
+    #[doc(hidden)]
+    pub fn resolve_record(&self, rec: &Json, path: &str) -> Result<Resource, Error> {
+        self.resolve_as(rec, path, true)
+    }
+
+    fn resolve_as(&self, rec: &Json, path: &str, record: bool) -> Result<Resource, Error> {
         let (ty, is_child) = self.record_type(rec, path)?;
         if !is_child {
             return Ok(Resource {
                 child: None,
-                facts: self.facts(rec, ty, path)?,
+                facts: self.facts(rec, ty, path, record)?,
             });
         }
         let ppath = join(path, "parent");
@@ -104,9 +133,10 @@ impl Tenant {
                 join(&ppath, "type"),
             ));
         }
+        // A child with an id is one record, and so is its parent, id or not (ZS-6).
         Ok(Resource {
             child: Some(ty),
-            facts: self.facts(parent, pty, &ppath)?,
+            facts: self.facts(parent, pty, &ppath, record || has_id(rec))?,
         })
     }
 
@@ -146,8 +176,8 @@ impl Tenant {
         Ok((ty, child))
     }
 
-    fn facts(&self, rec: &Json, ty: u16, path: &str) -> Result<Facts, Error> {
-        let type_level = matches!(rec.get("id"), None | Some(Json::Null));
+    fn facts(&self, rec: &Json, ty: u16, path: &str, record: bool) -> Result<Facts, Error> {
+        let type_level = !record && !has_id(rec);
         let mut facts = Facts {
             ty,
             type_level,
@@ -218,6 +248,11 @@ impl Tenant {
         }
         Ok(out)
     }
+}
+
+/// Whether a record names its `id` (`null` names none).
+fn has_id(rec: &Json) -> bool {
+    !matches!(rec.get("id"), None | Some(Json::Null))
 }
 
 /// Tags of the compact value encoding used by batch callers that resolve strings themselves

@@ -170,10 +170,22 @@ impl RawTenant {
         js_sys::Uint32Array::from(&pre[..])
     }
 
-    pub fn can_json(&self, user: &str, action: &str, record: &str) -> Result<bool, JsValue> {
-        self.inner
-            .can(user, action, &parse(record)?)
-            .map_err(js_error)
+    /// `in_list`: the record is an element of `filter`'s or `total`'s list (see
+    /// [`Tenant::can_record`]).
+    pub fn can_json(
+        &self,
+        user: &str,
+        action: &str,
+        record: &str,
+        in_list: bool,
+    ) -> Result<bool, JsValue> {
+        let rec = parse(record)?;
+        let t = &self.inner;
+        match in_list {
+            true => t.can_record(user, action, &rec),
+            false => t.can(user, action, &rec),
+        }
+        .map_err(js_error)
     }
 
     /// The decision, as if on `plan` when given.

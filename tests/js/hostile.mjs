@@ -250,5 +250,24 @@ export function runHostile(accord) {
   probe("snapshot: another format", () => Tenant.load(foreign), "snapshot_version");
   for (const bad of ["text", 42, null, undefined, [1, 2, 3], { length: 3 }]) probe(`snapshot: ${JSON.stringify(bad)}`, () => Tenant.load(bad), "invalid_type");
 
+  // Arguments of the wrong type on the fast paths: the same AccordError `check` gives, never
+  // a trap inside the module, whatever the handle cache holds.
+  for (const [what, bad] of [["a number", 5], ["a boolean", true], ["an object", {}], ["an array", []], ["null", null], ["undefined", undefined], ["NaN", NaN], ["a bigint", 5n], ["a symbol", Symbol("s")]]) {
+    probe(`can: the action is ${what}`, () => acme.can("r1", bad, lead), "invalid_type");
+    probe(`handle can: the action is ${what}`, () => acme.user("r1").can(bad, lead), "invalid_type");
+    probe(`can on a fresh tenant: the user id is ${what}`, () => engine.tenant(dir).can(bad, "view", lead), "invalid_type");
+    probe(`filter on a fresh tenant: the user id is ${what}`, () => engine.tenant(dir).filter(bad, "view", [lead]), "invalid_type");
+    probe(`total on a fresh tenant: the user id is ${what}`, () => engine.tenant(dir).total(bad, [lead], "amount"), "invalid_type");
+  }
+  // Values with toJSON (a Date, an ObjectId): JSON text carries what toJSON returns, and bulk
+  // reads them as can does, on the columns path too.
+  const oid = (v) => ({ toJSON: () => v });
+  const withOids = Array.from({ length: 40 }, (_, i) => ({ type: "lead", id: `J${i}`, ownerId: oid(i % 2 ? "r1" : "r2") }));
+  probe("bulk: field values with toJSON are read as can reads them", () => acme.bulk("r1", "update", withOids), (b) =>
+    b.allowed.join() === withOids.filter((r) => acme.can("r1", "update", r)).map((r) => r.id).join() && b.allowed.length === 20 && b.denied.every((d) => d.code === "out_of_scope" && d.message.includes("r2")));
+  // A plan for a user the account does not have repeats the question.
+  probe("plan of an unknown user names it", () => acme.plan("ghost", "view", "lead"), (p) =>
+    p.kind === "never" && p.user === "ghost" && p.code === "unknown_user" && p.message === acme.check("ghost", "view", { type: "lead" }).message);
+
   return { passed, failed: failures.length, failures };
 }
