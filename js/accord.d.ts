@@ -325,9 +325,9 @@ export class UserHandle<P extends Policy = Policy> {
   filter<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, records: readonly R[]): R[];
   total<R extends RecordOf<P>>(records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
   bulk<R extends RecordOf<P>>(action: ActionOf<P, R["type"]>, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
-  plan(action: string, type: string): Plan;
+  plan<T extends TypeName<P>>(action: ActionOf<P, T>, type: T): Plan;
   /** The question as SQL over records of `type` kept in PostgreSQL, SQLite or D1 (docs/sql.md). */
-  sql(action: string, type: string, options: SqlOptions): SqlResult;
+  sql<T extends TypeName<P>>(action: ActionOf<P, T>, type: T, options: SqlOptions): SqlResult;
 }
 
 /** A compiled account. With a typed policy (`P`), actions and record types are checked by TypeScript. */
@@ -338,7 +338,7 @@ export class Tenant<P extends Policy = Policy> {
    * (no policy compiler needed: `accord/runtime` has this too). Throws `AccordError`
    * `invalid_snapshot` (not a whole, unaltered snapshot) or `snapshot_version` (another format).
    */
-  static load<P extends Policy = Policy>(bytes: ArrayBuffer | ArrayBufferView): Tenant<P>;
+  static load<P extends Policy = Policy>(bytes: ArrayBufferLike | ArrayBufferView): Tenant<P>;
   /** The compiled policy and directory as bytes for `Tenant.load`: compile once, load anywhere. */
   save(): Uint8Array;
   /** The tenant's policy as a UI reads it (what `engine.describe()` gives): also on a tenant loaded with `accord/runtime`. */
@@ -346,7 +346,7 @@ export class Tenant<P extends Policy = Policy> {
   /** A handle bound to one user; each (action, type) compiles once into a plan run in JavaScript. */
   user(userId: string): UserHandle<P>;
   /** What remains of (userId, action, type) once the user is known. */
-  plan(userId: string, action: string, type: string): Plan;
+  plan<T extends TypeName<P>>(userId: string, action: ActionOf<P, T>, type: T): Plan;
   /**
    * The ids of the users who may do `action` on `resource`, sorted as JavaScript sorts strings
    * (a "Reassign to…" picker, who may approve an invite). Computed by inverting each rule's
@@ -362,7 +362,7 @@ export class Tenant<P extends Policy = Policy> {
   total<R extends RecordOf<P>>(userId: string, records: readonly R[], field: (keyof R & string) | (string & {}), options?: { groupBy?: (keyof R & string) | (string & {}) }): TotalResult;
   bulk<R extends RecordOf<P>>(userId: string, action: ActionOf<P, R["type"]>, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
   /** The question as SQL over records of `type` kept in PostgreSQL, SQLite or D1 (docs/sql.md). */
-  sql(userId: string, action: string, type: string, options: SqlOptions): SqlResult;
+  sql<T extends TypeName<P>>(userId: string, action: ActionOf<P, T>, type: T, options: SqlOptions): SqlResult;
 }
 
 export type PresetName = "zendesk-sell" | "crm" | "slack" | "sales-ops";

@@ -186,7 +186,8 @@ export class Tenant {
    */
   static load(bytes) {
     need();
-    const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
+    const buffer = bytes instanceof ArrayBuffer || (typeof SharedArrayBuffer === "function" && bytes instanceof SharedArrayBuffer);
+    const view = buffer ? new Uint8Array(bytes) : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
     if (view === null) throw new AccordError("invalid_type", `the snapshot must be a Uint8Array, an ArrayBuffer or a view of one, found ${kind(bytes)}`, "");
     // As the engine words it, before the bytes are copied into wasm memory.
     if (view.byteLength > MAX_SNAPSHOT_BYTES) throw new AccordError("invalid_snapshot", `the bytes are not a valid accord snapshot: it is larger than the limit of ${MAX_SNAPSHOT_BYTES} bytes`, "");

@@ -216,6 +216,16 @@ mod wasm {
         let Json::Arr(items) = recs else {
             return Ok(vec![]);
         };
+        if items.is_empty() {
+            // As js/user.js does: an empty list still names an action the policy does not
+            // declare (each record names one its type does not).
+            let schema = Json::parse(&t.schema()).unwrap();
+            let declared = matches!(schema.get("actions"), Some(Json::Arr(all))
+                if all.iter().any(|a| a.as_str() == Some(action)));
+            if !declared {
+                return Err(Json::parse(r#"{"code":"unknown_action","path":""}"#).unwrap());
+            }
+        }
         let mut out = Vec::new();
         for (i, r) in items.iter().enumerate() {
             match t.can_json(user, action, &text(r), true) {

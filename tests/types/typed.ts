@@ -49,6 +49,16 @@ function typed(): void {
   const any: ActionOf<typeof policy> = "import";
   console.log(t, a, any);
 
+  // Plans and SQL take the same names.
+  const planned = acme.plan("u1", "update", "lead");
+  const sql = acme.user("u1").sql("view", "note", { dialect: "postgres", columns: { id: "id" } });
+  console.log(planned.kind, sql.where);
+  // @ts-expect-error plan checks the action against the type
+  acme.plan("u1", "veiw", "lead");
+  // @ts-expect-error sql checks the type
+  acme.sql("u1", "view", "leads", { dialect: "sqlite", columns: {} });
+  // @ts-expect-error the handle's plan too
+  acme.user("u1").plan("manage_users", "lead");
   // @ts-expect-error "veiw" is not an action of any type
   acme.can("u1", "veiw", lead);
   // @ts-expect-error "veiw" is not an action of any type (check)
