@@ -445,7 +445,15 @@ impl DirectoryCompiler {
     fn id(&mut self, u: &UserSlots<'_>, i: usize) {
         let at = || format!("/users/{i}/id");
         let id = match (u.not_object, u.get(ID)) {
-            (None, Some(v)) => self.string(v, at),
+            (None, Some(v)) => match self.string(v, at) {
+                // No record could name this user, and `who` would list an empty id.
+                Some("") => {
+                    self.sink
+                        .err("invalid_name", "a user id must not be empty", at());
+                    None
+                }
+                other => other,
+            },
             (None, None) => {
                 self.sink
                     .err("missing_field", "every user needs an `id`", at());
