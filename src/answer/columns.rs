@@ -38,14 +38,17 @@ impl Tenant {
         let ty = ty as u16;
         let state = e.state_reads(ty, a);
         let mut fields = 0;
-        self.lists(user, ty, a, |grants| {
-            for g in grants {
-                if let Some(rule) = e.rules.get(g.rule as usize) {
-                    fields |= state | e.rule_reads(rule);
-                }
+        let mut reads = |g: &crate::engine::Grant| {
+            if let Some(rule) = e.rules.get(g.rule as usize) {
+                fields |= state | e.rule_reads(rule);
             }
+        };
+        self.lists(user, ty, a, |grants| {
+            grants.iter().for_each(&mut reads);
             false
         });
+        // What an upgrade would bring words a refusal too.
+        self.off_plan_defaults(self.plan, user, ty, a, |g, _, _| reads(g));
         Some(fields & !self.unread_fields())
     }
 

@@ -306,6 +306,9 @@ impl Tenant {
                     allowed = Some(g.rule);
                     return true;
                 };
+                if self.not_theirs(g, fails, ty, action) {
+                    continue;
+                }
                 if stage == Stage::Plan {
                     // Upgrading alone would allow it, when the plan is below the window.
                     if at < g.lo && g.lo <= g.hi && upgrade.map(|(lo, _)| g.lo < lo).unwrap_or(true)
@@ -360,10 +363,58 @@ impl Tenant {
         }
     }
 
-    /// The lowest plan, and its rule, on which a system role the user's main role holds by
-    /// default (`defaultFor`) would allow the question, when that main role is not on plan
-    /// `at`: its default grants are no candidates there, yet an upgrade brings them (SE-6: the
-    /// org primary owner's Sales tab below Enterprise Grid is an upgrade, not a refusal).
+    /// A policy-wide rule whose only failure is a condition on the user alone (no record field)
+    /// is no more the user's than a role they do not hold (CS-4: "the person who subscribed"):
+    /// no candidate for the nearest miss, so such a refusal reads `no_permission`, no rule
+    /// granting the action to this user.
+    fn not_theirs(&self, g: &Grant, fails: Fails, ty: u16, action: u16) -> bool {
+        let e: &Engine = &self.engine;
+        fails == Stage::Condition.bit()
+            && self
+                .rule(g)
+                .and_then(|r| r.cond)
+                .is_some_and(|c| e.cond_reads(c) == 0)
+            && e.slot(e.principal_everyone(), ty, action)
+                .iter()
+                .any(|x| x.rule == g.rule)
+    }
+
+    /// The grants of the system roles the user's main role holds by default (`defaultFor`),
+    /// each with the plan window where both apply, when that main role is not on plan `at`:
+    /// no candidates there, yet what an upgrade would bring.
+    pub(crate) fn off_plan_defaults(
+        &self,
+        at: u8,
+        user: u32,
+        ty: u16,
+        action: u16,
+        mut each: impl FnMut(&Grant, u8, u8),
+    ) {
+        let e: &Engine = &self.engine;
+        let Some(u) = self.users.get(user as usize) else {
+            return;
+        };
+        let Some((role_lo, role_hi)) = e.roles.get(u.role as usize).map(|r| r.plan) else {
+            return;
+        };
+        if role_lo <= at && at <= role_hi {
+            return;
+        }
+        let mut sys = e.default_sys.get(u.role as usize).copied().unwrap_or(0) & !u.sys;
+        while sys != 0 {
+            let bit = sys.trailing_zeros();
+            sys &= sys - 1;
+            if let Some(&p) = e.sys_principal.get(bit as usize) {
+                for g in e.slot(p as usize, ty, action) {
+                    each(g, g.lo.max(role_lo), g.hi.min(role_hi));
+                }
+            }
+        }
+    }
+
+    /// The lowest plan, and its rule, on which a default system role of the user's main role
+    /// would allow the question when that role is not on plan `at` (SE-6: the org primary
+    /// owner's Sales tab below Enterprise Grid is an upgrade, not a refusal).
     fn default_upgrade(
         &self,
         at: u8,
@@ -372,33 +423,18 @@ impl Tenant {
         action: u16,
         f: &Facts,
     ) -> Option<(u8, u32)> {
-        let e: &Engine = &self.engine;
-        let u = self.users.get(user as usize)?;
-        let (role_lo, role_hi) = e.roles.get(u.role as usize)?.plan;
-        if role_lo <= at && at <= role_hi {
-            return None;
-        }
-        let mut sys = e.default_sys.get(u.role as usize).copied().unwrap_or(0) & !u.sys;
         let mut best: Option<(u8, u32)> = None;
-        while sys != 0 {
-            let bit = sys.trailing_zeros();
-            sys &= sys - 1;
-            let Some(&p) = e.sys_principal.get(bit as usize) else {
-                continue;
-            };
-            for g in e.slot(p as usize, ty, action) {
-                let (lo, hi) = (g.lo.max(role_lo), g.hi.min(role_hi));
-                let allows = self.rule(g).is_some_and(|r| r.effect == Effect::Allow);
-                if allows
-                    && at < lo
-                    && lo <= hi
-                    && best.is_none_or(|(b, _)| lo < b)
-                    && self.fails(lo, user, g, ty, action, f) == 0
-                {
-                    best = Some((lo, g.rule));
-                }
+        self.off_plan_defaults(at, user, ty, action, |g, lo, hi| {
+            let allows = self.rule(g).is_some_and(|r| r.effect == Effect::Allow);
+            if allows
+                && at < lo
+                && lo <= hi
+                && best.is_none_or(|(b, _)| lo < b)
+                && self.fails(at, user, g, ty, action, f) & !Stage::Plan.bit() == 0
+            {
+                best = Some((lo, g.rule));
             }
-        }
+        });
         best
     }
 

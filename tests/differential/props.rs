@@ -297,7 +297,9 @@ fn via_codes(
     } else {
         (rec, -1)
     };
-    let type_level = matches!(facts.get("id"), None | Some(Json::Null));
+    // A question about the type as a whole: no id on the record, nor on a child's parent.
+    let no_id = |r: &Json| matches!(r.get("id"), None | Some(Json::Null));
+    let type_level = no_id(rec) && no_id(facts);
     let mut tags = Vec::new();
     let mut vals = Vec::new();
     for (_, name) in t.engine().encoded_fields() {

@@ -22,7 +22,8 @@
 //!   (organisation, scope, state, condition, setting, plan), and the nearest rule is one open
 //!   to the user's organisation, then failing fewest checks, then whose first failure comes
 //!   nearest (organisation, state, condition, scope, setting), then with the broader scope,
-//!   then the first. Its failures are the decision's reasons, the first its code. Without
+//!   then the first; a rule for everyone whose only failure is a condition on the user alone
+//!   is no candidate. Its failures are the decision's reasons, the first its code. Without
 //!   any rule, an external user is told `external_org` when no rule of the whole policy is
 //!   open to other organisations on the action, else `no_permission`.
 //! - A type-level question (a record without `id`) asks about some record of the type: record
@@ -898,6 +899,17 @@ pub struct Verdict {
 }
 
 /// A rule a user may use, with the plan window in which it applies to them.
+/// True when a condition reads the record: a `{record}` or a `{user, of}` operand.
+fn reads_record(c: &Json) -> bool {
+    match c {
+        Json::Obj(pairs) => pairs
+            .iter()
+            .any(|(k, v)| k == "record" || k == "of" || reads_record(v)),
+        Json::Arr(items) => items.iter().any(reads_record),
+        _ => false,
+    }
+}
+
 struct Candidate<'a> {
     rule: &'a Rule,
     lo: usize,
@@ -944,8 +956,18 @@ impl<'p> Tenant<'p> {
         Ok(())
     }
 
-    /// Resolves a record (and its parent, for a child type).
+    /// Resolves a question's record (and its parent, for a child type): without an `id` on it
+    /// (or, for a child, on its parent) it asks about the type as a whole.
     pub fn resolve(&self, rec: &Json, path: &str) -> Result<Subject, Failure> {
+        self.resolve_as(rec, path, false)
+    }
+
+    /// Resolves an element of `filter`'s or `total`'s list: a record, with an `id` or not.
+    pub fn resolve_record(&self, rec: &Json, path: &str) -> Result<Subject, Failure> {
+        self.resolve_as(rec, path, true)
+    }
+
+    fn resolve_as(&self, rec: &Json, path: &str, record: bool) -> Result<Subject, Failure> {
         let t = self.type_of(rec, path)?;
         let (ty, facts, fpath) = if t.is_child() {
             let ppath = join(path, "parent");
@@ -961,7 +983,8 @@ impl<'p> Tenant<'p> {
         } else {
             (t, rec, path.to_owned())
         };
-        let type_level = matches!(facts.get("id"), None | Some(Json::Null));
+        let no_id = |r: &Json| matches!(r.get("id"), None | Some(Json::Null));
+        let type_level = !record && no_id(rec) && no_id(facts);
         if !type_level {
             self.check_fields(facts, &fpath)?;
         }
@@ -1025,6 +1048,40 @@ impl<'p> Tenant<'p> {
             if p.covers(r, t, action) {
                 let (lo, hi) = p.rule_window(r);
                 out.push(Candidate { rule: r, lo, hi });
+            }
+        }
+        out
+    }
+
+    /// The allow rules of the system roles the user's main role would hold by default, when
+    /// that role does not exist on the account's plan, each in the window where both do.
+    fn default_candidates(&self, u: &User, ty: &str, action: &str) -> Vec<Candidate<'p>> {
+        let p = self.p;
+        let (Some(t), Some(holder)) = (p.ty(ty), p.role(&u.role)) else {
+            return Vec::new();
+        };
+        let (hlo, hhi) = p.role_window(holder);
+        if hlo <= self.plan && self.plan <= hhi {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for sr in p
+            .roles
+            .iter()
+            .filter(|r| r.system && r.default_for.contains(&u.role) && !u.sys.contains(&r.name))
+        {
+            let (slo, shi) = p.role_window(sr);
+            for r in sr
+                .rules
+                .iter()
+                .filter(|r| !r.deny && p.covers(r, t, action))
+            {
+                let (rlo, rhi) = p.rule_window(r);
+                out.push(Candidate {
+                    rule: r,
+                    lo: rlo.max(slo).max(hlo),
+                    hi: rhi.min(shi).min(hhi),
+                });
             }
         }
         out
@@ -1365,6 +1422,15 @@ impl<'p> Tenant<'p> {
             let Some(&first) = fails.first() else {
                 return v(true, "allowed", Some(c.rule), None);
             };
+            // A rule for everyone that only a condition on the user alone keeps from this
+            // user is not theirs, like a role they do not hold.
+            let everyone = self.p.rules.iter().any(|r| std::ptr::eq(r, c.rule));
+            if everyone
+                && fails == [Stage::Condition]
+                && !c.rule.when.as_ref().is_some_and(reads_record)
+            {
+                continue;
+            }
             if first == Stage::Plan {
                 if self.plan < c.lo
                     && c.lo <= c.hi
@@ -1387,6 +1453,17 @@ impl<'p> Tenant<'p> {
             );
             if best.as_ref().map(|(b, ..)| near > *b).unwrap_or(true) {
                 best = Some((near, fails, c));
+            }
+        }
+        // A main role off this plan holds none of its default system roles here, yet an upgrade
+        // to a plan where it exists brings them (SE-6).
+        for c in self.default_candidates(u, ty, &action) {
+            if self.failures(&c, u, ty, &action, s) == [Stage::Plan]
+                && self.plan < c.lo
+                && c.lo <= c.hi
+                && upgrade.map(|(lo, _)| c.lo < lo).unwrap_or(true)
+            {
+                upgrade = Some((c.lo, c.rule));
             }
         }
         if let Some((lo, r)) = upgrade {
@@ -1441,11 +1518,20 @@ impl<'p> Tenant<'p> {
         Ok(out)
     }
 
+    /// An empty batch still names an action no type declares.
+    fn declared_somewhere(&self, action: &str, recs: &[Json]) -> Result<(), Failure> {
+        match recs.is_empty() && !self.p.types.iter().any(|t| t.declares(action)) {
+            true => Err(fail("unknown_action", "")),
+            false => Ok(()),
+        }
+    }
+
     pub fn filter(&self, user: &str, action: &str, recs: &[Json]) -> Result<Vec<usize>, Failure> {
+        self.declared_somewhere(action, recs)?;
         let mut out = Vec::new();
         for (i, rec) in recs.iter().enumerate() {
             let path = format!("/{i}");
-            let s = self.resolve(rec, &path)?;
+            let s = self.resolve_record(rec, &path)?;
             self.check_action(action, &s, &path)?;
             if self.verdict(user, action, &s).allowed {
                 out.push(i);
@@ -1471,7 +1557,7 @@ impl<'p> Tenant<'p> {
         let (mut total, mut count, mut groups) = (0.0, 0u64, Vec::<(String, f64, u64)>::new());
         for (i, rec) in recs.iter().enumerate() {
             let path = format!("/{i}");
-            let s = self.resolve(rec, &path)?;
+            let s = self.resolve_record(rec, &path)?;
             self.check_action("view", &s, &path)?;
             if !self.verdict(user, "view", &s).allowed {
                 continue;
@@ -1510,6 +1596,7 @@ impl<'p> Tenant<'p> {
         recs: &[Json],
         to: Option<&str>,
     ) -> Result<(Vec<String>, Vec<(String, String)>), Failure> {
+        self.declared_somewhere(action, recs)?;
         if let Some(to) = to {
             if self.user(to).is_none() {
                 return Err(fail("unknown_user", "/to"));
