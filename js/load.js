@@ -1,12 +1,16 @@
 // Loading the wasm module, in every runtime: `init()` fetches or compiles it once (concurrent
 // calls share one load), `initSync()` instantiates bytes or a compiled module; every failure
 // is an AccordError (`load_failed`) naming where the module was looked for and what came back.
-import wbgInit, { initSync as wbgInitSync } from "./accord_wasm.js";
+import wbgInit, * as glue from "./accord_wasm.js";
 import { AccordError } from "./errors.js";
 
 let ready = false;
 
 const WASM = "accord_wasm_bg.wasm";
+// Each entry has its own module, beside its own glue: the full one compiles policies (`RawEngine`),
+// accord/runtime's does not. Both files have one name, so a module is checked to be this entry's.
+const FULL = typeof glue.RawEngine === "function";
+const ENTRY = FULL ? "accord" : "accord/runtime";
 let loading = null; // the one load in flight: concurrent init() calls share it
 
 const loadFailed = (message) => new AccordError("load_failed", message, "");
@@ -49,7 +53,27 @@ async function checkResponse(response, url) {
 // .wasm next to them (Vite 7; vitejs/vite#8427): there, the package's own copy is two levels up.
 // Built from the first URL, not a literal, so no bundler mistakes it for an asset to emit.
 function viteDepsFallback(url) {
-  return /\/\.vite\/deps(_[^/]*)?\/[^/]*$/.test(url.pathname) ? new URL(["..", "..", "accord", WASM].join("/"), url) : null;
+  return /\/\.vite\/deps(_[^/]*)?\/[^/]*$/.test(url.pathname) ? new URL(["..", "..", ENTRY, WASM].join("/"), url) : null;
+}
+
+// The module compiled (a Response streams), and checked to be this entry's: the other entry's
+// module, or any other, would fail later, at the first call, with a message about its exports.
+async function compiled(source, where) {
+  let module = source;
+  if (!(source instanceof WebAssembly.Module)) {
+    try {
+      module = typeof Response === "function" && source instanceof Response ? await WebAssembly.compileStreaming(source) : await WebAssembly.compile(source);
+    } catch (e) {
+      throw loadFailed(`compiling the wasm module from ${where} failed: ${e && e.message ? e.message : e}`);
+    }
+  }
+  return ours(module, where);
+}
+function ours(module, where) {
+  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  if (names.has("rawtenant_load") && names.has("rawengine_new") === FULL) return module;
+  const what = names.has("rawtenant_load") ? `the module of ${FULL ? "accord/runtime" : "accord (the full entry)"}` : "not an accord module";
+  throw loadFailed(`the wasm module from ${where} is ${what}; ${ENTRY} needs its own ${WASM}, the one beside its accord.js`);
 }
 
 async function load(input) {
@@ -81,8 +105,9 @@ async function load(input) {
     const bytes = viewOf(source);
     if (bytes && !isWasm(bytes)) throw loadFailed(`expected the bytes of a WebAssembly module, got ${bytes.length} bytes ${describe(bytes)}`);
   }
+  const module = await compiled(source, where);
   try {
-    await wbgInit({ module_or_path: source });
+    await wbgInit({ module_or_path: module });
   } catch (e) {
     throw loadFailed(`instantiating the wasm module from ${where} failed: ${e && e.message ? e.message : e}`);
   }
@@ -112,8 +137,17 @@ export function initSync(module) {
   const source = module && typeof module === "object" && Object.getPrototypeOf(module) === Object.prototype && "module" in module ? module.module : module;
   const bytes = viewOf(source);
   if (bytes && !isWasm(bytes)) throw loadFailed(`expected the bytes of a WebAssembly module, got ${bytes.length} bytes ${describe(bytes)}`);
+  let compiledModule = source;
+  if (!(source instanceof WebAssembly.Module)) {
+    try {
+      compiledModule = new WebAssembly.Module(bytes ?? source);
+    } catch (e) {
+      throw loadFailed(`compiling the wasm module failed: ${e && e.message ? e.message : e}`);
+    }
+  }
+  ours(compiledModule, "the given module");
   try {
-    wbgInitSync({ module: source });
+    glue.initSync({ module: compiledModule });
   } catch (e) {
     throw loadFailed(`instantiating the wasm module failed: ${e && e.message ? e.message : e}`);
   }

@@ -1,6 +1,6 @@
 // Types of accord/react: a provider, hooks and <Can> over a tenant or a tenant.user(id) handle.
 import type { ReactNode } from "react";
-import type { AccordRecord, BulkResult, Decision, Tenant, TotalResult } from "./accord.js";
+import type { AccordRecord, BulkResult, Decision, Policy, Tenant, TotalResult, UserHandle as TenantUserHandle } from "./accord.js";
 
 /** What a handle bound to one user answers: a tenant's questions without the user argument (`tenant.user(id)`). */
 export interface UserHandle {
@@ -12,11 +12,14 @@ export interface UserHandle {
   bulk?<R extends AccordRecord>(action: string, records: readonly R[], options?: { to?: string }): BulkResult<R["id"] & (string | number)>;
 }
 
+/** A `tenant.user(id)` handle (of a tenant typed by its policy `P`, or not), or an object answering as one. */
+export type AccordHandle<P extends Policy = Policy> = UserHandle | TenantUserHandle<P>;
+
 /** What the components below a provider see; a new object whenever the tenant or the user changes (a `useMemo` dependency). */
 export interface AccordSnapshot {
   readonly tenant: Tenant | null;
   /** The user id, or the handle the provider was given. */
-  readonly user: string | UserHandle | null;
+  readonly user: string | AccordHandle<any> | null;
   /** The handle bound to the user, or null while there is no tenant or no user. */
   readonly handle: UserHandle | null;
 }
@@ -24,22 +27,22 @@ export interface AccordSnapshot {
 /** Holds the tenant and the user for code outside React; `set` re-renders the components below `<AccordProvider store>`. */
 export interface AccordStore {
   get(): AccordSnapshot;
-  set(tenant: Tenant | null, user: string | UserHandle | null): void;
-  setTenant(tenant: Tenant | null): void;
-  setUser(user: string | UserHandle | null): void;
+  set<P extends Policy = Policy>(tenant: Tenant<P> | null, user: string | AccordHandle<P> | null): void;
+  setTenant<P extends Policy = Policy>(tenant: Tenant<P> | null): void;
+  setUser<P extends Policy = Policy>(user: string | AccordHandle<P> | null): void;
   subscribe(listener: () => void): () => void;
 }
 
-export function createAccordStore(tenant?: Tenant | null, user?: string | UserHandle | null): AccordStore;
+export function createAccordStore<P extends Policy = Policy>(tenant?: Tenant<P> | null, user?: string | AccordHandle<P> | null): AccordStore;
 
-export type AccordProviderProps = { children?: ReactNode } & (
-  | { /** The account. */ tenant: Tenant | null; /** The signed-in user's id. */ user: string | null; store?: never }
-  | { tenant?: never; /** A handle from `tenant.user(id)`. */ user: UserHandle | null; store?: never }
+export type AccordProviderProps<P extends Policy = Policy> = { children?: ReactNode } & (
+  | { /** The account. */ tenant: Tenant<P> | null; /** The signed-in user's id. */ user: string | null; store?: never }
+  | { tenant?: never; /** A handle from `tenant.user(id)`. */ user: AccordHandle<P> | null; store?: never }
   | { tenant?: never; user?: never; /** A store from `createAccordStore`, switched from outside React. */ store: AccordStore }
 );
 
 /** Makes a tenant and a user available to the hooks and `<Can>` below it. */
-export function AccordProvider(props: AccordProviderProps): ReactNode;
+export function AccordProvider<P extends Policy = Policy>(props: AccordProviderProps<P>): ReactNode;
 
 /** The current snapshot: tenant, user, handle. Throws outside an `<AccordProvider>`. */
 export function useAccord(): AccordSnapshot;

@@ -13,9 +13,16 @@ import { createContext, createElement, useContext, useMemo, useSyncExternalStore
 const Context = createContext(null);
 Context.displayName = "Accord";
 
-/** A handle bound to one user: the handle itself when given one, else the tenant's methods with the id. */
+/**
+ * A handle bound to one user: the tenant's methods with the user's id, or a handle given alone
+ * as it is. A handle given with a tenant (a store switched to another tenant: another plan, a
+ * recompiled policy) names the user, and that tenant answers for them.
+ */
 function bind(tenant, user) {
-  if (user !== null && typeof user === "object") return user; // tenant.user(id)
+  if (user !== null && typeof user === "object") {
+    if (tenant == null || typeof user.id !== "string") return user; // tenant.user(id)
+    user = user.id;
+  }
   if (tenant == null || user == null) return null;
   return {
     can: (action, resource) => tenant.can(user, action, resource),

@@ -25,6 +25,7 @@ check node runtime.cjs
 # Browser: esbuild resolves the "browser" condition; the .wasm sits next to the bundle.
 "$tools/esbuild" browser.mjs --bundle --format=esm --platform=browser --outfile=web/app.js --log-level=warning
 cp node_modules/accord/accord_wasm_bg.wasm web/
+cp node_modules/accord/runtime/accord_wasm_bg.wasm web/runtime.wasm
 echo '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./app.js"></script>' > web/index.html
 cat > browser-test.mjs <<JS
 import { createRequire } from "node:module";

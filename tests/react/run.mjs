@@ -28,6 +28,12 @@ try {
 } catch {
   failures.push("tsc: typed.tsx does not type-check");
 }
+try {
+  execFileSync(tools.resolve("typescript/bin/tsc"), ["-p", new URL("cjs/tsconfig.json", here).pathname], { stdio: "inherit" });
+  check(true, "tsc --strict, CommonJS (node16): cjs/consumer.tsx (the .d.cts declarations)");
+} catch {
+  failures.push("tsc: cjs/consumer.tsx does not type-check");
+}
 
 // 2. In Node: the server render, and what happens without a provider or a tenant.
 const tenants = scenario({ Engine, presets });
@@ -46,6 +52,18 @@ try {
 check(thrown === "accord/react: useCan needs an <AccordProvider> above it", `a hook outside a provider throws (${thrown})`);
 const empty = textOf(renderToString(h(AccordProvider, { tenant: null, user: "r1" }, h(probe), h(Can, { do: "view", on: { type: "lead" }, fallback: (d) => `fallback:${d}` }, "children"))));
 check(empty === "false null []fallback:null", `no tenant yet: deny, null, [] and the fallback (${empty})`);
+// A store holding a handle, switched to another tenant: that tenant answers for the handle's user.
+const lead2 = { type: "lead", id: "L1", ownerId: "r1" }; // the rep's own lead: a custom role needs professional (ZS-4)
+const asked = () => h("p", null, String(useCan("update", lead2)));
+const handleStore = createAccordStore(null, tenants.pro.user("r1"));
+const before = textOf(renderToString(h(AccordProvider, { store: handleStore }, h(asked))));
+handleStore.setTenant(tenants.team);
+const after = textOf(renderToString(h(AccordProvider, { store: handleStore }, h(asked))));
+check(before === String(tenants.pro.can("r1", "update", lead2)) && after === String(tenants.team.can("r1", "update", lead2)) && before !== after, `a store's handle follows setTenant (${before} then ${after})`);
+// accord/react reached through require() and through import: one module, one context.
+const required = createRequire(import.meta.url)("accord/react");
+const mixed = textOf(renderToString(h(AccordProvider, { tenant: tenants.pro, user: "sm" }, h(() => h("p", null, String(required.useCan("update", lead2)))))));
+check(required.AccordProvider === AccordProvider && mixed === String(tenants.pro.can("sm", "update", lead2)), `require("accord/react") is the module import loads (${mixed})`);
 
 // 3. In Chromium: the same page hydrated, then switched.
 const esbuild = tools("esbuild");

@@ -36,12 +36,16 @@ const handle: UserHandle = { can: () => true, check: (a) => ({ allowed: true, co
 const store = createAccordStore(typed, "u1");
 store.set(untyped, "u2");
 store.setUser(handle);
+store.setUser(typed.user("u1"));
+store.set(typed, typed.user("u1"));
 export const pages = [
   <AccordProvider tenant={typed} user="u1"><Row /></AccordProvider>,
   <AccordProvider tenant={untyped} user={null}><Row /></AccordProvider>,
   <AccordProvider tenant={null} user={null}><Row /></AccordProvider>,
   <AccordProvider user={handle}><Row /></AccordProvider>,
   <AccordProvider store={store}><Row /></AccordProvider>,
+  // A handle of a tenant typed by its policy.
+  <AccordProvider user={typed.user("u1")}><Row /></AccordProvider>,
   // @ts-expect-error a user id needs its tenant
   <AccordProvider user="u1"><Row /></AccordProvider>,
   // @ts-expect-error a handle needs no tenant

@@ -11,6 +11,11 @@ await dev.listen();
 try {
   const r = await inChromium(dev.resolvedUrls.local[0]);
   expect(`${name} dev`, decided(r), r);
+  // A page importing only accord/runtime gets only the runtime's module, pre-bundled or not
+  // (Vite 7 answers the pre-bundled URL with its HTML page first: not a module).
+  const rt = await inChromium(new URL("rt.html", dev.resolvedUrls.local[0]).href);
+  const modules = rt.wasm.filter((w) => w.includes(" application/wasm "));
+  expect(`${name} dev: accord/runtime loads its own module`, decided(rt) && modules.length === 1 && modules[0].endsWith("/accord/runtime/accord_wasm_bg.wasm"), rt);
 } finally {
   await dev.close();
 }
