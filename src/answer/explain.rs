@@ -420,10 +420,15 @@ impl Tenant {
                     "{it} is assigned to {}, not to you.",
                     self.who_field(f, Fixed::Assignee, ids)
                 ),
-                Scope::Team => format!(
-                    "{it} belongs to team {}, which is not one of your teams.",
-                    self.who_field(f, Fixed::Team, ids)
-                ),
+                Scope::Team => match self.fixed(f, Fixed::Team) {
+                    Val::Str(t) if t != NONE32 => format!(
+                        "{it} belongs to team {}, which is not one of your teams.",
+                        self.who_field(f, Fixed::Team, ids)
+                    ),
+                    // A team no user of the account is in: the engine keeps no name for it.
+                    Val::Str(_) => format!("{it} belongs to a team that is not one of yours."),
+                    _ => format!("{it} belongs to no team, so not to one of yours."),
+                },
                 Scope::Org => format!(
                     "your organisation is not a party to {}.",
                     self.evaluated(resource, ids)

@@ -50,7 +50,7 @@ pub fn parse(doc: &Json, sink: &mut Sink) -> Policy {
         return policy;
     };
     policy.name = top.opt_str("name", sink).map(str::to_owned);
-    policy.plans = named_list(&top, "plans", sink);
+    policy.plans = declared_list(&top, "plans", sink);
     if policy.plans.is_empty() && top.get("plans").is_none() {
         sink.err(
             "missing_field",
@@ -181,6 +181,19 @@ fn named_list(fields: &Fields<'_>, key: &str, sink: &mut Sink) -> Vec<Named> {
     fields.str_list(key, sink).into_iter().map(named).collect()
 }
 
+/// A list that declares names (plans, actions, states): each must be a name, as a role's or a
+/// type's key must (an empty one is `invalid_name`, and is dropped).
+fn declared_list(fields: &Fields<'_>, key: &str, sink: &mut Sink) -> Vec<Named> {
+    let mut out = named_list(fields, key, sink);
+    out.retain(|n| {
+        if n.name.is_empty() {
+            sink.err("invalid_name", "a name must not be empty", n.path.clone());
+        }
+        !n.name.is_empty()
+    });
+    out
+}
+
 /// The entries of an object whose keys are names (roles, types, settings), with their paths.
 fn entries<'a>(value: &'a Json, path: &str, sink: &mut Sink) -> Vec<(Named, &'a Json)> {
     object(value, path, sink)
@@ -273,10 +286,10 @@ fn type_def(name: Named, value: &Json, sink: &mut Sink) -> Option<TypeDef> {
     };
     Some(TypeDef {
         label: f.opt_str("label", sink).map(str::to_owned),
-        actions: named_list(&f, "actions", sink),
-        type_actions: named_list(&f, "typeActions", sink),
+        actions: declared_list(&f, "actions", sink),
+        type_actions: declared_list(&f, "typeActions", sink),
         parents: named_list(&f, "parents", sink),
-        states: named_list(&f, "states", sink),
+        states: declared_list(&f, "states", sink),
         follows,
         transitions,
         name,
