@@ -9,7 +9,7 @@ let ready = false;
 const WASM = "accord_wasm_bg.wasm";
 // Each entry has its own module, beside its own glue: the full one compiles policies (`RawEngine`),
 // accord/runtime's does not. Both files have one name, so a module is checked to be this entry's.
-const FULL = typeof glue.RawEngine === "function";
+const FULL = "RawEngine" in glue;
 const ENTRY = FULL ? "accord" : "accord/runtime";
 let loading = null; // the one load in flight: concurrent init() calls share it
 
