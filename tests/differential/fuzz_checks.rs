@@ -140,12 +140,19 @@ pub fn via_uniform(
     Some((allowed, (code, Some(message))))
 }
 
-/// Batch calls agree with per-record questions.
+/// Batch calls agree with per-record questions, each element a record (`can_record`: with or
+/// without an id), and `can` asks the same question of a record that has an id.
 fn batch(t: &Tenant, user: &str, action: &str, recs: &[Json]) {
     let singles: Vec<Result<bool, &'static str>> = recs
         .iter()
-        .map(|r| t.can(user, action, r).map_err(|e| e.code()))
+        .map(|r| t.can_record(user, action, r).map_err(|e| e.code()))
         .collect();
+    for (r, single) in recs.iter().zip(&singles) {
+        if !matches!(r.get("id"), None | Some(Json::Null)) {
+            let asked = t.can(user, action, r).map_err(|e| e.code());
+            assert_eq!(&asked, single, "can vs can_record on a record with an id");
+        }
+    }
     match t.filter(user, action, recs) {
         Ok(kept) => {
             let expect: Vec<usize> = singles
