@@ -180,7 +180,12 @@ fn write_handle_cases() {
                     serde_json::json!({ "error": e.code(), "path": e.path() })
                 }
             };
-            asked.push(serde_json::json!({ "user": user, "action": action, "record": rec, "answer": answer }));
+            // The same record as an element of `filter`'s list: a record, with an id or not.
+            let listed = match t.can_record(&user, &action, &json) {
+                Ok(can) => serde_json::json!({ "can": can }),
+                Err(e) => serde_json::json!({ "error": e.code(), "path": e.path() }),
+            };
+            asked.push(serde_json::json!({ "user": user, "action": action, "record": rec, "answer": answer, "listed": listed }));
         }
         questions += asked.len();
         let line =
