@@ -83,6 +83,16 @@ fn check_count(n: usize) -> Result<(), Error> {
 }
 
 impl Tenant {
+    /// What a batch of `action` checks before its records: their number, and, when there is
+    /// none, that the policy declares the action (each record reports one its type does not).
+    fn batch_of(&self, action: &str, records: &[Json]) -> Result<(), Error> {
+        check_count(records.len())?;
+        if records.is_empty() {
+            self.declared_action(action)?;
+        }
+        Ok(())
+    }
+
     fn action_for(&self, action: &str, resource: &Resource, path: &str) -> Result<u16, Error> {
         self.action_index(action, resource)
             .map_err(|e| e.under(path))
@@ -90,11 +100,7 @@ impl Tenant {
 
     /// Indices of the records `user` may do `action` on, in input order.
     pub fn filter(&self, user: &str, action: &str, records: &[Json]) -> Result<Vec<usize>, Error> {
-        check_count(records.len())?;
-        if records.is_empty() {
-            // Each record reports an action its type does not declare; no record, this.
-            self.declared_action(action)?;
-        }
+        self.batch_of(action, records)?;
         let mut plans = Plans::new(self.user_index(user));
         let mut out = Vec::new();
         for (i, rec) in records.iter().enumerate() {
@@ -205,11 +211,7 @@ impl Tenant {
         records: &[Json],
         to: Option<&str>,
     ) -> Result<Bulk, Error> {
-        check_count(records.len())?;
-        if records.is_empty() {
-            // Each record reports an action its type does not declare; no record, this.
-            self.declared_action(action)?;
-        }
+        self.batch_of(action, records)?;
         self.new_owner(to)?;
         let to = to.and_then(|t| self.user_index(t));
         let u = self.user_index(user);

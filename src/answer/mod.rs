@@ -28,7 +28,16 @@ impl Tenant {
         action: &str,
         rec: &Json,
     ) -> Result<(Option<u32>, u16, Resource), Error> {
-        let resource = self.resolve(rec, "")?;
+        self.asked(user, action, self.resolve(rec, "")?)
+    }
+
+    /// The user and the action of a question about a resolved resource.
+    fn asked(
+        &self,
+        user: &str,
+        action: &str,
+        resource: Resource,
+    ) -> Result<(Option<u32>, u16, Resource), Error> {
         let action = self.action_index(action, &resource)?;
         Ok((self.user_index(user), action, resource))
     }
@@ -42,9 +51,8 @@ impl Tenant {
     /// [`can`](Tenant::can) on an element of a list (`filter`, `total`): a record, with or
     /// without an `id`, never a question about its type as a whole.
     pub fn can_record(&self, user: &str, action: &str, rec: &Json) -> Result<bool, Error> {
-        let resource = self.resolve_record(rec, "")?;
-        let a = self.action_index(action, &resource)?;
-        Ok(self.allows(self.user_index(user), a, &resource))
+        let (u, a, s) = self.asked(user, action, self.resolve_record(rec, "")?)?;
+        Ok(self.allows(u, a, &s))
     }
 
     /// The decision with its reason, rule and upgrade hint.

@@ -9,7 +9,7 @@
 
 use super::explain::Ids;
 use crate::json::Json;
-use crate::plan::{Kind, Plan, Pred, Set};
+use crate::plan::{Asker, Kind, Plan, Pred, Set};
 use crate::tenant::value::Val;
 use crate::tenant::Tenant;
 
@@ -38,9 +38,9 @@ impl Plan {
 
     fn json(&self, t: &Tenant, small: Option<usize>) -> Json {
         let e = &t.engine;
-        let user = match self.user {
-            Some(u) => t.user_id(u).unwrap_or(""),
-            None => self.unknown.as_deref().unwrap_or(""),
+        let user = match &self.user {
+            Asker::User(u) => t.user_id(*u).unwrap_or(""),
+            Asker::Unknown(id) => id,
         };
         let ty = e
             .types

@@ -126,15 +126,44 @@ impl Tenant {
         let Some(u) = self.users.get(user as usize) else {
             return 0;
         };
-        let e = &self.engine;
-        let exists = e
-            .roles
-            .get(u.role as usize)
-            .is_some_and(|r| r.plan.0 <= at && at <= r.plan.1);
-        match e.default_sys.get(u.role as usize) {
-            Some(&d) if exists => u.sys | d,
+        match self.role_defaults(u.role) {
+            Some(((lo, hi), d)) if lo <= at && at <= hi => u.sys | d,
             _ => u.sys,
         }
+    }
+
+    /// The plans on which main role `role` exists, and the system roles it brings by default
+    /// there (`defaultFor`, SE-6).
+    fn role_defaults(&self, role: u16) -> Option<((u8, u8), u64)> {
+        let e = &self.engine;
+        let window = e.roles.get(role as usize)?.plan;
+        Some((
+            window,
+            e.default_sys.get(role as usize).copied().unwrap_or(0),
+        ))
+    }
+
+    /// Hands `each` the grants of each system role in `sys` (a bit set) on (type, action),
+    /// until it returns true.
+    #[inline]
+    fn sys_slots(
+        &self,
+        mut sys: u64,
+        ty: u16,
+        action: u16,
+        mut each: impl FnMut(&[Grant]) -> bool,
+    ) -> bool {
+        let e: &Engine = &self.engine;
+        while sys != 0 {
+            let bit = sys.trailing_zeros();
+            sys &= sys - 1;
+            if let Some(&p) = e.sys_principal.get(bit as usize) {
+                if each(e.slot(p as usize, ty, action)) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// [`lists`](Tenant::lists) as if the account were on plan `at`.
@@ -153,15 +182,8 @@ impl Tenant {
         if u.role != NONE16 && each(e.slot(u.role as usize, ty, action)) {
             return true;
         }
-        let mut sys = self.sys_at(at, user);
-        while sys != 0 {
-            let bit = sys.trailing_zeros() as u8;
-            sys &= sys - 1;
-            if let Some(&p) = e.sys_principal.get(bit as usize) {
-                if each(e.slot(p as usize, ty, action)) {
-                    return true;
-                }
-            }
+        if self.sys_slots(self.sys_at(at, user), ty, action, &mut each) {
+            return true;
         }
         each(e.slot(e.principal_everyone(), ty, action))
     }
@@ -342,10 +364,11 @@ impl Tenant {
             false
         });
         if allowed.is_none() {
-            upgrade = match (upgrade, self.default_upgrade(at, user, ty, action, f)) {
-                (Some(a), Some(b)) if b.0 < a.0 => Some(b),
-                (a, b) => a.or(b),
-            };
+            // The lower plan; on a tie, the rule of the user's own grants.
+            upgrade = upgrade
+                .into_iter()
+                .chain(self.default_upgrade(at, user, ty, action, f))
+                .min_by_key(|&(lo, _)| lo);
         }
         match (allowed, upgrade, best) {
             (Some(rule), _, _) => Verdict::Allowed { rule },
@@ -390,26 +413,21 @@ impl Tenant {
         action: u16,
         mut each: impl FnMut(&Grant, u8, u8),
     ) {
-        let e: &Engine = &self.engine;
         let Some(u) = self.users.get(user as usize) else {
             return;
         };
-        let Some((role_lo, role_hi)) = e.roles.get(u.role as usize).map(|r| r.plan) else {
+        let Some(((role_lo, role_hi), defaults)) = self.role_defaults(u.role) else {
             return;
         };
         if role_lo <= at && at <= role_hi {
             return;
         }
-        let mut sys = e.default_sys.get(u.role as usize).copied().unwrap_or(0) & !u.sys;
-        while sys != 0 {
-            let bit = sys.trailing_zeros();
-            sys &= sys - 1;
-            if let Some(&p) = e.sys_principal.get(bit as usize) {
-                for g in e.slot(p as usize, ty, action) {
-                    each(g, g.lo.max(role_lo), g.hi.min(role_hi));
-                }
+        self.sys_slots(defaults & !u.sys, ty, action, |grants| {
+            for g in grants {
+                each(g, g.lo.max(role_lo), g.hi.min(role_hi));
             }
-        }
+            false
+        });
     }
 
     /// The lowest plan, and its rule, on which a default system role of the user's main role

@@ -4,7 +4,7 @@
 //! `state_ok`, `scope_ok`, `cond`) and must give, for every record, the answer that function
 //! gives: the property tests compare them on random policies, directories and records.
 
-use super::{Kind, Plan, Pred, Set, MAX_ATTR_VALUES, MAX_PLAN_NODES};
+use super::{Asker, Kind, Plan, Pred, Set, MAX_ATTR_VALUES, MAX_PLAN_NODES};
 use crate::engine::{CNode, Fixed, Grant, Lit, Opd, NONE16, NONE32, NONE8};
 use crate::error::Error;
 use crate::eval::Verdict;
@@ -90,6 +90,11 @@ impl Tenant {
     /// `ty` and `action` are indices as [`Tenant::type_index`] and [`Tenant::action_index`]
     /// give them; an action not declared on the type plans as `never`.
     pub fn plan_for(&self, user: Option<u32>, action: u16, ty: u16) -> Result<Plan, Error> {
+        let who = user.map_or_else(|| Asker::Unknown(Box::default()), Asker::User);
+        self.plan_of(who, action, ty)
+    }
+
+    fn plan_of(&self, user: Asker, action: u16, ty: u16) -> Result<Plan, Error> {
         let mut b = Builder {
             t: self,
             sets: Vec::new(),
@@ -99,13 +104,12 @@ impl Tenant {
             nodes: 0,
         };
         let kind = match user {
-            None => Kind::Never(Verdict::UnknownUser),
-            Some(u) => b.question(u, action, ty)?,
+            Asker::Unknown(_) => Kind::Never(Verdict::UnknownUser),
+            Asker::User(u) => b.question(u, action, ty)?,
         };
         let (kind, sets) = b.prune(kind);
         Ok(Plan {
             user,
-            unknown: None,
             ty,
             action,
             kind,
@@ -118,12 +122,11 @@ impl Tenant {
     pub fn plan_named(&self, user: &str, action: &str, ty: &str) -> Result<Plan, Error> {
         let ty = self.type_index(ty, "")?;
         let a = self.action_index(action, &self.type_subject(ty))?;
-        let ix = self.user_index(user);
-        let mut plan = self.plan_for(ix, a, ty)?;
-        if ix.is_none() {
-            plan.unknown = Some(user.into());
-        }
-        Ok(plan)
+        let who = match self.user_index(user) {
+            Some(u) => Asker::User(u),
+            None => Asker::Unknown(user.into()),
+        };
+        self.plan_of(who, a, ty)
     }
 
     /// The type-level subject of `ty` (a child type's under its first parent), for wording.

@@ -70,13 +70,30 @@ pub enum Kind {
     Where(Pred),
 }
 
+/// Whom a plan is for.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Asker {
+    /// A user of the account, by index.
+    User(u32),
+    /// An id that names no user: the plan's JSON repeats it, and its refusal names it (empty
+    /// when the plan was asked for by index).
+    Unknown(Box<str>),
+}
+
+impl Asker {
+    /// The user's index, if the account has the user.
+    pub(crate) fn index(&self) -> Option<u32> {
+        match self {
+            Asker::User(u) => Some(*u),
+            Asker::Unknown(_) => None,
+        }
+    }
+}
+
 /// A compiled question: (user, action, type) with its residual.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
-    pub(crate) user: Option<u32>,
-    /// The id asked about when it names no user of the account (`user` is `None`): the plan's
-    /// JSON repeats the question and its refusal names that id.
-    pub(crate) unknown: Option<Box<str>>,
+    pub(crate) user: Asker,
     /// The type asked about (a child type for notes, call logs, ...).
     pub(crate) ty: u16,
     /// The action as asked, on `ty`.
@@ -102,7 +119,7 @@ impl Plan {
     pub fn allows(&self, t: &Tenant, resource: &Resource) -> bool {
         let own_type = resource.child.unwrap_or(resource.facts.ty);
         if resource.facts.type_level || own_type != self.ty {
-            return t.allows(self.user, self.action, resource);
+            return t.allows(self.user.index(), self.action, resource);
         }
         match &self.kind {
             Kind::Always { .. } => true,
