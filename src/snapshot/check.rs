@@ -8,6 +8,7 @@
 use super::read::{Bad, TenantParts};
 use crate::engine::{CNode, Engine, Lit, Opd, FIELD_SLOTS, NONE16, NONE32, NONE8};
 use crate::limits;
+use crate::policy::{Effect, Scope};
 use crate::tenant::users::Users;
 use crate::tenant::value::Val;
 use crate::tenant::UserRec;
@@ -144,7 +145,30 @@ pub(super) fn engine(e: &Engine) -> Result<(), Bad> {
             && e.cond_read >> e.fields.len().min(63) == 0,
         "a field slot is out of range",
     )?;
-    conditions(e)
+    conditions(e)?;
+    derived(e)
+}
+
+/// The flags the compiler derives from the rules and conditions, which the evaluator trusts
+/// to skip work (`has_deny`: no deny rule to look for; `reads_orgs`; `cond_read`: the fields a
+/// batch may leave out): each must be what the snapshot's own rules give, or the boolean
+/// answer and the explained one could part.
+fn derived(e: &Engine) -> Result<(), Bad> {
+    let deny = e.rules.iter().any(|r| r.effect == Effect::Deny);
+    let orgs = e.rules.iter().any(|r| r.scope == Scope::Org);
+    let bit = |o: &Opd| match *o {
+        Opd::Field(i) | Opd::UserOf { field: i, .. } => 1u64 << (i & 63),
+        Opd::Lit(_) | Opd::UserAttr(_) => 0,
+    };
+    let read = e.conds.iter().fold(0u64, |acc, c| match c {
+        CNode::Eq(a, b) => acc | bit(a) | bit(b),
+        CNode::In(a, _) => acc | bit(a),
+        CNode::Const(_) | CNode::Not(_) | CNode::And(_) | CNode::Or(_) => acc,
+    });
+    ensure(
+        e.has_deny == deny && e.reads_orgs == orgs && e.cond_read == read,
+        "a flag derived from the rules disagrees with them",
+    )
 }
 
 /// The conditions are trees: each node is used once (by one parent or one rule), after its
